@@ -1,0 +1,19 @@
+# benchmarks/: one program per subsystem, built by every `make` so that none can rot.
+noinst_LIBRARIES += %D%/libbench.a
+%C%_libbench_a_SOURCES = %D%/bench.c %D%/bench.h
+
+BENCH_LDADD = benchmarks/libbench.a storage/base/libbase.a
+
+BENCH_PROGS += %D%/bench_resp
+%C%_bench_resp_SOURCES = %D%/bench_resp.c
+%C%_bench_resp_LDADD = protocol/libprotocol.a $(BENCH_LDADD)
+
+BENCH_PROGS += %D%/bench_base
+%C%_bench_base_SOURCES = %D%/bench_base.c
+%C%_bench_base_LDADD = $(BENCH_LDADD)
+
+BENCH_PROGS += %D%/bench_match
+%C%_bench_match_SOURCES = %D%/bench_match.c
+%C%_bench_match_LDADD = storage/libstorage.a $(BENCH_LDADD)
+
+noinst_PROGRAMS += $(BENCH_PROGS)

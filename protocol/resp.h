@@ -1,0 +1,159 @@
+/*
+ * resp: the RESP codec. Requests in (multibulk and inline), replies out (RESP2 and RESP3).
+ *
+ * No sockets and no allocation per request: the parser cuts requests into argument views that
+ * point into the caller's query buffer, and the writer encodes into a caller-owned output sink.
+ * Start reading at resp_parse(); the server's read path (replica/server/conn.c) is its caller,
+ * and so is the primary link's stream (replica/sync/).
+ */
+#ifndef REPLICANT_RESP_H
+#define REPLICANT_RESP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Redis' fixed protocol limits (server.h PROTO_INLINE_MAX_SIZE and the pre-auth limits). */
+#define RESP_INLINE_MAX		(64 * 1024)
+#define RESP_NOAUTH_MAX_ARGS	10
+#define RESP_NOAUTH_MAX_BULK	16384
+/* A bulk argument at least this long is a "big argument": see resp_parser_want(). */
+#define RESP_BIG_ARG		(32 * 1024)
+
+/* One argument: len bytes at ptr, inside the caller's buffer. Not NUL-terminated. */
+struct resp_arg {
+	char *ptr;
+	size_t len;
+};
+
+enum resp_status {
+	RESP_OK,	/* a complete request: p->argv[0..argc), *consumed bytes belong to it */
+	RESP_MORE,	/* no complete request yet: call again with the same start and more bytes */
+	RESP_ERR,	/* protocol error: p->errstr is Redis' reply text; sticky until reset */
+};
+
+/* What the caller allows this connection. */
+struct resp_limits {
+	uint64_t max_bulk_len;	/* proto-max-bulk-len; 0 means no limit (the primary's link) */
+	bool authenticated;	/* false: more than 10 args or bulks over 16384 bytes are refused */
+};
+
+/*
+ * Parse state of one connection. Zero-filled = initial; every field is private except argv,
+ * argc (valid after RESP_OK) and errstr (valid after RESP_ERR). The argv array grows to the
+ * largest request seen and is reused, so steady-state parsing allocates nothing.
+ */
+struct resp_parser {
+	/* public results */
+	struct resp_arg *argv;
+	size_t argc;
+	const char *errstr;
+
+	/* private */
+	size_t argv_cap;
+	int state;
+	size_t scan;		/* bytes of the current request already examined */
+	size_t pos;		/* offset of the line or bulk being read in the request */
+	bool nul;		/* a NUL came before the end of the current line */
+	int64_t mbulk_left;	/* multibulk: arguments still to read */
+	int64_t bulk_len;	/* multibulk: length of the bulk being read, -1 if none */
+	size_t want;		/* bytes the current request needs at least, 0 if unknown */
+	char errbuf[96];
+};
+
+/*
+ * Parses one request from the len bytes at buf, which must start at the first byte of the
+ * request (the caller drops the bytes of earlier requests).
+ *
+ * Returns RESP_OK with p->argv/p->argc set and *consumed = the request's length in bytes. The
+ * views point into buf and stay valid until the caller moves or overwrites those bytes. Inline
+ * requests are unescaped in place, so buf must be writable. An empty request (an empty inline
+ * line, "*0\r\n", "*-1\r\n") is RESP_OK with argc == 0: the caller skips it.
+ * Returns RESP_MORE when buf holds only part of a request; *consumed is 0. Between calls the
+ * caller may move the bytes (compaction, realloc), as long as the next call passes the same
+ * request start with at least the same bytes.
+ * Returns RESP_ERR on a protocol error, with p->errstr set to Redis' exact reply text without
+ * the leading '-' and trailing CRLF (e.g. "ERR Protocol error: invalid bulk length"). Redis
+ * closes the connection after sending that reply; so should the caller. Sticky: later calls
+ * return RESP_ERR until resp_parser_reset().
+ */
+enum resp_status resp_parse(struct resp_parser *p, char *buf, size_t len,
+    const struct resp_limits *lim, size_t *consumed);
+
+/*
+ * After RESP_MORE: the number of bytes, counted from the request start, that the current
+ * request needs at least (0 if not known yet). The caller uses it to grow its buffer once, to
+ * the final size, when a big argument is arriving, instead of growing it read by read.
+ */
+size_t resp_parser_want(const struct resp_parser *p);
+
+/* Returns p to the initial state, keeping its argv array for reuse. */
+void resp_parser_reset(struct resp_parser *p);
+
+/* Frees what p allocated and zero-fills it. */
+void resp_parser_free(struct resp_parser *p);
+
+/*
+ * Output sink for replies. The caller owns buf and decides what "full" means: when fewer than
+ * `need` bytes are free, the writer calls make_room(o, need), which must return with buf/len/cap
+ * describing a buffer with at least `need` free bytes (a new chunk, a grown buffer...).
+ * Writers only ever append at buf + len.
+ */
+struct resp_out {
+	char *buf;
+	size_t len;
+	size_t cap;
+	int proto;		/* 2 or 3 (after HELLO 3) */
+	void (*make_room)(struct resp_out *o, size_t need);
+	void *ctx;		/* for make_room */
+};
+
+/* Longest header any writer below emits before a payload ("$<20 digits>\r\n" and the like). */
+#define RESP_HDR_MAX 32
+
+void resp_add_raw(struct resp_out *o, const void *p, size_t n);
+/* "+s\r\n". s must not hold CR or LF. */
+void resp_add_simple(struct resp_out *o, const char *s, size_t n);
+/* "-s\r\n": s is the whole error, code first ("ERR ...", "WRONGTYPE ..."); CR and LF inside s
+ * become spaces, as Redis does. */
+void resp_add_error(struct resp_out *o, const char *s, size_t n);
+/* ":v\r\n" */
+void resp_add_int(struct resp_out *o, int64_t v);
+/* "$n\r\n<bytes>\r\n" */
+void resp_add_bulk(struct resp_out *o, const void *p, size_t n);
+/* A bulk string of v's decimal digits. */
+void resp_add_bulk_i64(struct resp_out *o, int64_t v);
+/* The bulk header alone; the caller appends n bytes and "\r\n". */
+void resp_add_bulk_hdr(struct resp_out *o, size_t n);
+/* Null bulk: "$-1\r\n" in RESP2, "_\r\n" in RESP3. */
+void resp_add_null(struct resp_out *o);
+/* Null array: "*-1\r\n" in RESP2, "_\r\n" in RESP3. */
+void resp_add_null_array(struct resp_out *o);
+/* Aggregate headers. A map of n pairs is "*2n" in RESP2, "%n" in RESP3; a set "*n" / "~n";
+ * a push "*n" / ">n". */
+void resp_add_array(struct resp_out *o, size_t n);
+void resp_add_map(struct resp_out *o, size_t n);
+void resp_add_set(struct resp_out *o, size_t n);
+void resp_add_push(struct resp_out *o, size_t n);
+/* A double as Redis 7.0 writes it: "%.17g" as a bulk string in RESP2, ",%.17g\r\n" in RESP3;
+ * infinities as "inf"/"-inf". */
+void resp_add_double(struct resp_out *o, double d);
+/* RESP2 ":1"/":0", RESP3 "#t"/"#f". */
+void resp_add_bool(struct resp_out *o, bool b);
+/* A verbatim string with a 3-letter format ("txt", "mkd"): RESP3 "=<n+4>\r\ntxt:<bytes>\r\n",
+ * a plain bulk string in RESP2. */
+void resp_add_verbatim(struct resp_out *o, const char *fmt3, const void *p, size_t n);
+/* A big number given as decimal digits: RESP3 "(<digits>\r\n", a bulk string in RESP2. */
+void resp_add_bignum(struct resp_out *o, const char *p, size_t n);
+
+/* Shared constant replies, so common answers cost a single copy: resp_add_const(o, RESP_C_OK). */
+#define RESP_C_OK		"+OK\r\n"
+#define RESP_C_PONG		"+PONG\r\n"
+#define RESP_C_QUEUED		"+QUEUED\r\n"
+#define RESP_C_ZERO		":0\r\n"
+#define RESP_C_ONE		":1\r\n"
+#define RESP_C_EMPTY_ARRAY	"*0\r\n"
+#define RESP_C_EMPTY_BULK	"$0\r\n\r\n"
+#define resp_add_const(o, lit) resp_add_raw((o), (lit), sizeof(lit) - 1)
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * cmd: the command table and what a command handler sees.
+ *
+ * replica/commands/commands.def lists every command once (name, arity, flags, keys, handler).
+ * From that one list come dispatch (server/dispatch.c), COMMAND and its subcommands, the
+ * read-only rejection and, later, what Lua's redis.call may run. A handler only carries the
+ * semantics: arity, authentication and the right to write were checked before it runs.
+ */
+#ifndef REPLICANT_CMD_H
+#define REPLICANT_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol/resp.h"
+
+struct server;
+struct conn;
+
+/* Command flags; their names (COMMAND INFO) are in cmd_table.c. */
+enum {
+	CMD_WRITE	= 1 << 0,
+	CMD_READONLY	= 1 << 1,
+	CMD_DENYOOM	= 1 << 2,
+	CMD_ADMIN	= 1 << 3,
+	CMD_PUBSUB	= 1 << 4,
+	CMD_NOSCRIPT	= 1 << 5,
+	CMD_BLOCKING	= 1 << 6,
+	CMD_LOADING	= 1 << 7,	/* may run while a full sync is loading */
+	CMD_STALE	= 1 << 8,	/* may run while the link is down and serve-stale is off */
+	CMD_SKIP_MONITOR = 1 << 9,
+	CMD_SKIP_SLOWLOG = 1 << 10,
+	CMD_FAST	= 1 << 11,
+	CMD_NO_AUTH	= 1 << 12,	/* may run before AUTH */
+	CMD_MAY_REPLICATE = 1 << 13,
+	CMD_NO_MULTI	= 1 << 14,
+	CMD_ALLOW_BUSY	= 1 << 15,
+	CMD_SENTINEL	= 1 << 16,
+	CMD_NO_MANDATORY_KEYS = 1 << 17,
+	CMD_PROTECTED	= 1 << 18,
+	CMD_NO_ASYNC_LOADING = 1 << 19,
+};
+
+/* ACL categories a row names explicitly; the rest (@read, @write, @fast, @slow, @admin,
+ * @dangerous, @pubsub, @blocking) follow from the flags, as in Redis. */
+enum {
+	ACL_KEYSPACE	= 1 << 0,
+	ACL_STRING	= 1 << 1,
+	ACL_LIST	= 1 << 2,
+	ACL_SET		= 1 << 3,
+	ACL_SORTEDSET	= 1 << 4,
+	ACL_HASH	= 1 << 5,
+	ACL_STREAM	= 1 << 6,
+	ACL_BITMAP	= 1 << 7,
+	ACL_HYPERLOGLOG	= 1 << 8,
+	ACL_GEO		= 1 << 9,
+	ACL_CONNECTION	= 1 << 10,
+	ACL_TRANSACTION	= 1 << 11,
+	ACL_SCRIPTING	= 1 << 12,
+	ACL_DANGEROUS	= 1 << 13,
+	/* implied by flags */
+	ACL_READ	= 1 << 16,
+	ACL_WRITE	= 1 << 17,
+	ACL_FAST	= 1 << 18,
+	ACL_SLOW	= 1 << 19,
+	ACL_ADMIN	= 1 << 20,
+	ACL_PUBSUB	= 1 << 21,
+	ACL_BLOCKING	= 1 << 22,
+};
+
+/* What a handler sees. Borrowed for the duration of the call. */
+struct cmd_ctx {
+	struct server *srv;
+	struct conn *conn;		/* the client; never NULL for client commands */
+	struct resp_arg *argv;		/* views into the query buffer: copy what must outlive the call */
+	int argc;
+	struct resp_out *out;		/* the reply goes here */
+	int64_t now_ms;			/* the time of this command (unix ms) */
+};
+
+typedef void (*cmd_proc)(struct cmd_ctx *ctx);
+
+struct cmd_def {
+	const char *name;		/* lower case; a subcommand's own name ("setname") */
+	const char *parent_name;	/* NULL for a top-level command */
+	cmd_proc proc;			/* NULL for a container that needs a subcommand */
+	int arity;			/* argc exactly, or at least -arity when negative */
+	uint32_t flags;
+	uint32_t acl;			/* explicit ACL categories */
+	int first_key, last_key, key_step;	/* Redis' legacy key positions (0 0 0: none) */
+	const char *key_flags;		/* key-spec flags, space-separated ("RO access"), or NULL */
+	const char *tips;		/* command tips, space-separated, or NULL */
+	const char *group;		/* COMMAND DOCS group ("string", "server", ...) */
+	const char *since;		/* Redis version that introduced it */
+	const char *summary;		/* one line for COMMAND DOCS */
+
+	/* filled by cmd_table_init */
+	char fullname[48];		/* "client|setname" */
+	const struct cmd_def *parent;
+	const struct cmd_def **subs;	/* sorted by name */
+	size_t nsubs;
+	int id;				/* index in the table, for per-command statistics */
+};
+
+/* Builds the lookup index and the subcommand lists. Call once before any lookup. */
+void cmd_table_init(void);
+/* Frees what cmd_table_init allocated. */
+void cmd_table_free(void);
+/* Number of rows, and row i (0 <= i < cmd_table_size()). */
+size_t cmd_table_size(void);
+const struct cmd_def *cmd_table_row(size_t i);
+
+/*
+ * Finds the command for argv as Redis' lookupCommand does: the top-level command by argv[0]
+ * (case-insensitive), then, if it has subcommands and argc >= 2, the subcommand by argv[1].
+ * Returns NULL if argv[0] is unknown, or if argv[0] is a container and argv[1] is not one of
+ * its subcommands; *container is then set to the container's row (else NULL).
+ */
+const struct cmd_def *cmd_lookup(const struct resp_arg *argv, int argc,
+    const struct cmd_def **container);
+/* Finds a top-level command by name, case-insensitive; NULL if unknown. */
+const struct cmd_def *cmd_find(const char *name, size_t len);
+/* True when argc satisfies def's arity. */
+bool cmd_arity_ok(const struct cmd_def *def, int argc);
+
+/* The ACL categories of def, explicit and implied, as ACL_* bits. */
+uint32_t cmd_acl_categories(const struct cmd_def *def);
+
+/* Argument helpers: each replies with Redis' exact error and returns false on failure. */
+bool cmd_arg_i64(struct cmd_ctx *ctx, int i, int64_t *out);
+bool cmd_arg_is(const struct cmd_ctx *ctx, int i, const char *word);
+void cmd_reply_error(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cmd_reply_syntax_error(struct cmd_ctx *ctx);
+void cmd_reply_ok(struct cmd_ctx *ctx);
+void cmd_reply_help(struct cmd_ctx *ctx, const char *const *lines);
+
+/* Handlers, one per row of commands.def (see the cmd_*.c files). */
+#define CMD(name, parent, proc, arity, flags, first, last, step, acl, kflags, tips, group, since, summary) \
+	void proc(struct cmd_ctx *ctx);
+#define CMD_CONTAINER(name, arity, flags, acl, group, since, summary)
+#include "replica/commands/commands.def"
+#undef CMD
+#undef CMD_CONTAINER
+
+#endif

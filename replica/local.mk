@@ -1,0 +1,29 @@
+# replica/: the program. libevent and hiredis are used here only.
+noinst_LIBRARIES += %D%/libconfig.a
+%C%_libconfig_a_SOURCES = %D%/config.c %D%/config.h
+
+noinst_LIBRARIES += %D%/libreplica.a
+%C%_libreplica_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(HIREDIS_CFLAGS)
+%C%_libreplica_a_SOURCES = \
+	%D%/log.c %D%/log.h \
+	%D%/server/server.h \
+	%D%/server/server.c \
+	%D%/server/conn.c \
+	%D%/server/reply.c \
+	%D%/server/dispatch.c \
+	%D%/server/info.c \
+	%D%/commands/cmd.h \
+	%D%/commands/commands.def \
+	%D%/commands/cmd_table.c \
+	%D%/commands/args.c \
+	%D%/commands/cmd_command.c \
+	%D%/commands/cmd_conn.c \
+	%D%/commands/cmd_server.c
+
+REPLICA_LIBS = %D%/libreplica.a %D%/libconfig.a storage/libstorage.a protocol/libprotocol.a \
+	storage/base/libbase.a $(LIBEVENT_LIBS) $(HIREDIS_LIBS) $(ZSTD_LIBS)
+
+bin_PROGRAMS += replicant
+replicant_SOURCES = %D%/main.c
+replicant_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(HIREDIS_CFLAGS)
+replicant_LDADD = $(REPLICA_LIBS)

@@ -1,0 +1,122 @@
+/*
+ * main.c: wires replicant together: configuration, log, command table, server. Nothing else
+ * lives here; start reading at replica/server/conn.c for the request path.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "replica/commands/cmd.h"
+#include "replica/config.h"
+#include "replica/log.h"
+#include "replica/server/server.h"
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "Usage: replicant [/path/to/replicant.conf] [options]\n"
+	    "       replicant -v or --version\n"
+	    "       replicant -h or --help\n"
+	    "\n"
+	    "Options are configuration directives given as --name value, e.g.\n"
+	    "       replicant --port 6380 --replicaof 127.0.0.1 6379\n"
+	    "       replicant replicant.conf --loglevel verbose\n");
+}
+
+static bool
+daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return false;
+	if (pid > 0)
+		exit(0);
+	setsid();
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	return true;
+}
+
+static void
+write_pidfile(const char *path)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (fp == NULL) {
+		log_warning("Failed to write PID file: %s", strerror(errno));
+		return;
+	}
+	fprintf(fp, "%ld\n", (long)getpid());
+	fclose(fp);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config cfg;
+	struct server srv;
+	char err[2048];
+	int status = 0;
+
+	if (argc == 2 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version"))) {
+		printf("replicant v=%s (Redis protocol 7.0 compatible)\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		return 0;
+	}
+	cfg_init(&cfg);
+	if (!cfg_load_args(&cfg, argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		cfg_free(&cfg);
+		return 1;
+	}
+	if (cfg.daemonize && !daemonize()) {
+		fprintf(stderr, "Can't daemonize: %s\n", strerror(errno));
+		cfg_free(&cfg);
+		return 1;
+	}
+	if (!log_open(cfg.logfile, cfg.loglevel, cfg.replicaof_host ? 'S' : 'M')) {
+		fprintf(stderr, "Can't open the log file: %s\n", strerror(errno));
+		cfg_free(&cfg);
+		return 1;
+	}
+	if (cfg.pidfile != NULL && cfg.pidfile[0] != '\0')
+		write_pidfile(cfg.pidfile);
+
+	cmd_table_init();
+	log_notice("replicant %s starting, pid=%ld", PACKAGE_VERSION, (long)getpid());
+	if (!server_init(&srv, &cfg, err, sizeof(err))) {
+		log_warning("%s", err);
+		status = 1;
+		goto out;
+	}
+	if (cfg.replicaof_host != NULL)
+		log_warning("Configured to follow %s:%d, but replication is not built yet: serving "
+		    "without a primary", cfg.replicaof_host, cfg.replicaof_port);
+	log_notice("Ready to accept connections");
+	server_run(&srv);
+	log_warning("replicant is now ready to exit, bye bye...");
+out:
+	server_free(&srv);
+	cmd_table_free();
+	if (cfg.pidfile != NULL && cfg.pidfile[0] != '\0')
+		unlink(cfg.pidfile);
+	log_close();
+	cfg_free(&cfg);
+	return status;
+}

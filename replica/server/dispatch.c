@@ -1,0 +1,106 @@
+/*
+ * dispatch.c: from argv to a handler. The one place that applies the command table's rules,
+ * in redis-server's order: lookup (unknown command or subcommand), arity, authentication,
+ * then the right to write. Handlers run only after every check passed.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "replica/commands/cmd.h"
+#include "replica/server/server.h"
+
+#define ERR_NOAUTH	"-NOAUTH Authentication required.\r\n"
+#define ERR_READONLY	"-READONLY You can't write against a read only replica.\r\n"
+
+/* Length of an argument as printf's "%.*s" would print it: up to its first NUL byte. */
+static int
+c_len(const struct resp_arg *a, size_t max)
+{
+	const char *nul = memchr(a->ptr, '\0', a->len);
+	size_t n = nul ? (size_t)(nul - a->ptr) : a->len;
+
+	return (int)(n < max ? n : max);
+}
+
+static void
+reply_unknown(struct conn *c, struct resp_arg *argv, int argc, const struct cmd_def *container)
+{
+	char msg[512];
+	int n;
+
+	if (container != NULL) {
+		char upper[64];
+		int len = c_len(&argv[0], sizeof(upper) - 1);
+
+		for (int i = 0; i < len; i++)
+			upper[i] = (char)toupper((unsigned char)argv[0].ptr[i]);
+		upper[len] = '\0';
+		n = snprintf(msg, sizeof(msg), "ERR unknown subcommand '%.*s'. Try %s HELP.",
+		    c_len(&argv[1], 128), argv[1].ptr, upper);
+	} else {
+		size_t args = 0;
+		char list[300];
+
+		list[0] = '\0';
+		for (int i = 1; i < argc && args < 128; i++)
+			args += (size_t)snprintf(list + args, sizeof(list) - args, "'%.*s' ",
+			    c_len(&argv[i], 128 - args), argv[i].ptr);
+		n = snprintf(msg, sizeof(msg),
+		    "ERR unknown command '%.*s', with args beginning with: %s",
+		    c_len(&argv[0], 128), argv[0].ptr, list);
+	}
+	if (n >= (int)sizeof(msg))
+		n = sizeof(msg) - 1;
+	resp_add_error(&c->out, msg, (size_t)n);
+}
+
+void
+server_dispatch(struct conn *c, struct resp_arg *argv, int argc)
+{
+	struct server *srv = c->srv;
+	const struct cmd_def *container, *def;
+	struct cmd_ctx ctx;
+
+	def = cmd_lookup(argv, argc, &container);
+	if (def == NULL) {
+		reply_unknown(c, argv, argc, container);
+		goto rejected;
+	}
+	c->last_cmd = def;
+	if (!cmd_arity_ok(def, argc)) {
+		char msg[128];
+		int n = snprintf(msg, sizeof(msg), "ERR wrong number of arguments for '%s' command",
+		    def->fullname);
+
+		resp_add_error(&c->out, msg, (size_t)n);
+		goto rejected;
+	}
+	if (!(c->flags & CONN_AUTHED) && !(def->flags & CMD_NO_AUTH)) {
+		resp_add_const(&c->out, ERR_NOAUTH);
+		goto rejected;
+	}
+	if ((def->flags & CMD_WRITE) && srv->cfg->replica_read_only) {
+		resp_add_const(&c->out, ERR_READONLY);
+		goto rejected;
+	}
+
+	ctx.srv = srv;
+	ctx.conn = c;
+	ctx.argv = argv;
+	ctx.argc = argc;
+	ctx.out = &c->out;
+	ctx.now_ms = server_time_ms();
+	for (int i = 0; i < argc; i++)
+		c->argv_mem += argv[i].len;
+	def->proc(&ctx);
+	c->argv_mem = 0;
+	srv->stats.commands_processed++;
+	srv->cmd_calls[def->id]++;
+	reply_check_limits(c, ctx.now_ms);
+	return;
+
+rejected:
+	srv->stats.error_replies++;
+	reply_check_limits(c, server_time_ms());
+}

@@ -1,0 +1,46 @@
+# test/: check suites per module (unit/) and tests against real servers (integration/).
+CHECK_LDADD = $(CHECK_LIBS)
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
+	top_builddir='$(abs_top_builddir)'; export top_builddir; \
+	FIXTURES_DIR='$(abs_top_srcdir)/test/fixtures'; export FIXTURES_DIR; \
+	REPLICANT='$(abs_top_builddir)/replicant'; export REPLICANT; \
+	REDIS_SERVER='$(REDIS_SERVER)'; export REDIS_SERVER; \
+	REDIS_CLI='$(REDIS_CLI)'; export REDIS_CLI; \
+	REDIS_BENCHMARK='$(REDIS_BENCHMARK)'; export REDIS_BENCHMARK;
+
+check_PROGRAMS += test/unit/check_base
+test_unit_check_base_SOURCES = test/unit/check_base.c
+test_unit_check_base_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_base_LDADD = storage/base/libbase.a $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_protocol
+test_unit_check_protocol_SOURCES = test/unit/check_protocol.c
+test_unit_check_protocol_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_protocol_LDADD = protocol/libprotocol.a storage/base/libbase.a $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_config
+test_unit_check_config_SOURCES = test/unit/check_config.c
+test_unit_check_config_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_config_LDADD = replica/libconfig.a storage/base/libbase.a $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_match
+test_unit_check_match_SOURCES = test/unit/check_match.c
+test_unit_check_match_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_match_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
+
+TESTS += $(check_PROGRAMS)
+
+# Integration tests: python3 scripts that start real redis-server and replicant processes.
+TEST_EXTENSIONS = .py
+PY_LOG_COMPILER = $(PYTHON3)
+INTEGRATION_TESTS = \
+	test/integration/test_server.py \
+	test/integration/test_config.py
+TESTS += $(INTEGRATION_TESTS)
+EXTRA_DIST += $(INTEGRATION_TESTS) test/integration/harness.py test/fixtures
+
+check_PROGRAMS += test/unit/check_commands
+test_unit_check_commands_SOURCES = test/unit/check_commands.c
+test_unit_check_commands_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
+test_unit_check_commands_LDADD = $(REPLICA_LIBS) $(CHECK_LDADD)

@@ -1,0 +1,1098 @@
+/*
+ * check_protocol: unit tests of the RESP codec (protocol/resp_parse.c, protocol/resp_write.c).
+ *
+ * Parser tests are tables of raw input and the expected outcome, rendered as text: each request
+ * as "[arg|arg]", then "!<errstr>" for a protocol error or "~" when bytes are left waiting for
+ * more. Every input is fed whole, byte by byte and cut at every offset, the way a server feeds
+ * it: after each delivery it calls resp_parse until RESP_MORE, each time on a fresh copy of the
+ * pending bytes that ends against a PROT_NONE page, so an over-read faults and a parser that kept
+ * pointers into an old buffer reads freed memory. Every cut must give the same outcome.
+ * The expectations were checked against redis-server 7.0.15 over a socket.
+ *
+ * Writer tests encode into a sink whose make_room hands out chunks barely big enough (7 bytes, or
+ * what was asked), starting at every offset of a chunk, and compare the bytes with Redis'.
+ * The harness allocates with libc malloc so that the allocator counters only see the code
+ * under test.
+ */
+#include <check.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "protocol/resp.h"
+#include "storage/base/mem.h"
+
+/* ---------------------------------------------------------------------------------------- */
+/* Test plumbing: a growable string, guarded copies. */
+
+struct sb {
+	char *p;
+	size_t len, cap;
+};
+
+static void
+sb_add(struct sb *b, const void *s, size_t n)
+{
+	if (b->cap - b->len < n + 1) {
+		size_t cap = b->cap ? b->cap : 64;
+
+		while (cap - b->len < n + 1)
+			cap *= 2;
+		b->p = realloc(b->p, cap);
+		ck_assert_ptr_nonnull(b->p);
+		b->cap = cap;
+	}
+	if (n != 0)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+sb_str(struct sb *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static void
+sb_rep(struct sb *b, char c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sb_add(b, &c, 1);
+}
+
+/* Appends s with the bytes that are not plain printable, and the separators, as \xHH. */
+static void
+sb_esc(struct sb *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '|' && c != '[' && c != ']') {
+			sb_add(b, s + i, 1);
+		} else {
+			char hex[8];
+
+			snprintf(hex, sizeof hex, "\\x%02x", c);
+			sb_str(b, hex);
+		}
+	}
+}
+
+static void
+sb_free(struct sb *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+/* A copy of some bytes that ends where a PROT_NONE page starts. */
+struct guard {
+	void *map;
+	size_t maplen;
+};
+
+static char *
+guard_copy(struct guard *g, const char *src, size_t n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t pages = (n + page - 1) / page;
+	char *fence;
+
+	g->maplen = (pages + 1) * page;
+	g->map = mmap(NULL, g->maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert(g->map != MAP_FAILED);
+	fence = (char *)g->map + pages * page;
+	ck_assert_int_eq(mprotect(fence, page, PROT_NONE), 0);
+	if (n != 0)
+		memcpy(fence - n, src, n);
+	return fence - n;
+}
+
+static void
+guard_free(struct guard *g)
+{
+	if (g->map != NULL)
+		munmap(g->map, g->maplen);
+	g->map = NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The feeding driver. */
+
+enum lim_kind { L_AUTH, L_NOAUTH, L_MASTER, L_MAX1000, L_MAX20000_NOAUTH };
+
+static const struct resp_limits limits[] = {
+	[L_AUTH] = { 512 * 1024 * 1024, true },
+	[L_NOAUTH] = { 512 * 1024 * 1024, false },
+	[L_MASTER] = { 0, true },
+	[L_MAX1000] = { 1000, true },
+	[L_MAX20000_NOAUTH] = { 20000, false },
+};
+
+static void
+render_request(struct sb *out, const struct resp_parser *p, const char *buf, size_t consumed)
+{
+	sb_str(out, "[");
+	for (size_t i = 0; i < p->argc; i++) {
+		const char *a = p->argv[i].ptr;
+
+		/* Views point into the request's own bytes. */
+		ck_assert_msg(a >= buf && a + p->argv[i].len <= buf + consumed,
+		    "argv[%zu] outside the request", i);
+		if (i > 0)
+			sb_str(out, "|");
+		sb_esc(out, a, p->argv[i].len);
+	}
+	sb_str(out, "]");
+}
+
+/*
+ * Delivers in[0..n) in pieces ending at cuts[0..ncuts) and then n, parsing after each delivery
+ * as a server does, and renders the outcome into out.
+ */
+static void
+feed(const char *in, size_t n, const size_t *cuts, size_t ncuts, const struct resp_limits *lim,
+    struct sb *out)
+{
+	struct resp_parser p;
+	struct guard cur = { 0 }, prev = { 0 };
+	size_t start = 0;
+
+	memset(&p, 0, sizeof p);
+	for (size_t d = 0; d <= ncuts; d++) {
+		size_t have = d < ncuts ? cuts[d] : n;
+
+		for (;;) {
+			size_t consumed = 99;
+			enum resp_status st;
+			char *buf;
+
+			/* Keep the previous copy mapped so that the new one lands elsewhere. */
+			guard_free(&prev);
+			prev = cur;
+			buf = guard_copy(&cur, in + start, have - start);
+			st = resp_parse(&p, buf, have - start, lim, &consumed);
+			if (st == RESP_OK) {
+				ck_assert_uint_gt(consumed, 0);
+				ck_assert_uint_le(consumed, have - start);
+				render_request(out, &p, buf, consumed);
+				start += consumed;
+				continue;
+			}
+			ck_assert_uint_eq(consumed, 0);
+			if (st == RESP_MORE)
+				break;
+			ck_assert_int_eq(st, RESP_ERR);
+			ck_assert_ptr_nonnull(p.errstr);
+			sb_str(out, "!");
+			sb_esc(out, p.errstr, strlen(p.errstr));
+			goto out;
+		}
+	}
+	if (start < n)
+		sb_str(out, "~");
+out:
+	guard_free(&prev);
+	guard_free(&cur);
+	resp_parser_free(&p);
+}
+
+#define SMALL_INPUT 600
+
+static void
+check_one(const char *in, size_t n, const size_t *cuts, size_t ncuts,
+    const struct resp_limits *lim, const char *expect, const char *how, size_t k)
+{
+	struct sb got = { 0 };
+
+	feed(in, n, cuts, ncuts, lim, &got);
+	ck_assert_msg(strcmp(got.p ? got.p : "", expect) == 0,
+	    "%s %zu: got \"%.300s\", want \"%.300s\"", how, k, got.p ? got.p : "", expect);
+	sb_free(&got);
+}
+
+/* Checks that every way of cutting in[0..n) gives expect. Big inputs get a sample of cuts. */
+static void
+check_all_splits(const char *in, size_t n, const struct resp_limits *lim, const char *expect)
+{
+	size_t *cuts = calloc(n + 1, sizeof *cuts);
+	size_t nc;
+
+	ck_assert_ptr_nonnull(cuts);
+	check_one(in, n, NULL, 0, lim, expect, "whole", n);
+	if (n <= SMALL_INPUT) {
+		for (nc = 0; nc + 1 < n; nc++)
+			cuts[nc] = nc + 1;
+		check_one(in, n, cuts, nc, lim, expect, "bytewise", n);
+		for (size_t k = 1; k < n; k++)
+			check_one(in, n, &k, 1, lim, expect, "split at", k);
+	} else {
+		for (nc = 0; (nc + 1) * 4093 < n; nc++)
+			cuts[nc] = (nc + 1) * 4093;
+		check_one(in, n, cuts, nc, lim, expect, "chunks of 4093", n);
+		for (size_t k = 1; k < n; k++) {
+			if (k < 40 || n - k < 40 || k % 8191 == 0)
+				check_one(in, n, &k, 1, lim, expect, "split at", k);
+		}
+	}
+	free(cuts);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Parser tables. */
+
+struct parse_case {
+	const char *in;
+	size_t n;
+	enum lim_kind lim;
+	const char *expect;
+};
+
+#define T(in, lim, expect) { in, sizeof(in) - 1, lim, expect }
+
+static const struct parse_case ok_cases[] = {
+	/* Multibulk. */
+	T("*2\r\n$3\r\nGET\r\n$8\r\nkey:0001\r\n", L_AUTH, "[GET|key:0001]"),
+	T("*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\nPING\r\n"
+	  "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n", L_AUTH, "[PING][ECHO|hi][PING][SET|k|]"),
+	T("*2\r\n$4\r\nECHO\r\n$8\r\na\0\r\n\r\n\0b\r\n", L_AUTH,
+	  "[ECHO|a\\x00\\x0d\\x0a\\x0d\\x0a\\x00b]"),
+	T("*3\r\n$1\r\n*\r\n$1\r\n$\r\n$2\r\n\r\n\r\n", L_AUTH, "[*|$|\\x0d\\x0a]"),
+	T("*1\r\n$10\r\n0123456789\r\n*1\r\n$1\r\n\xff\r\n", L_AUTH, "[0123456789][\\xff]"),
+	/* Empty requests. */
+	T("*0\r\n", L_AUTH, "[]"),
+	T("*-1\r\n", L_AUTH, "[]"),
+	T("*-9223372036854775808\r\n", L_AUTH, "[]"),
+	T("*-99\r\n", L_NOAUTH, "[]"),
+	T("\r\n", L_AUTH, "[]"),
+	T("\n", L_AUTH, "[]"),
+	T(" \t\v\f\r\n", L_AUTH, "[]"),
+	T("*0\r\n*-1\r\n\nPING\n", L_AUTH, "[][][][PING]"),
+	/* Inline. */
+	T("PING\r\n", L_AUTH, "[PING]"),
+	T("PING\n", L_AUTH, "[PING]"),
+	T("PING\r\r\n", L_AUTH, "[PING]"),
+	T("  SET   a\t b  \r\n", L_AUTH, "[SET|a|b]"),
+	T("SET \"a b\" 'c d'\n", L_AUTH, "[SET|a b|c d]"),
+	T("ECHO \"\\x41\\x4g\\z\\n\\r\\t\\b\\a\\\\\\\"\"\n", L_AUTH,
+	  "[ECHO|Ax4gz\\x0a\\x0d\\x09\\x08\\x07\\x5c\"]"),
+	T("ECHO \"\\xfF\\x00\\xA\"\n", L_AUTH, "[ECHO|\\xff\\x00xA]"),
+	T("ECHO 'a\\'b\\n\"'\n", L_AUTH, "[ECHO|a'b\\x5cn\"]"),
+	T("ECHO a\"b c\" e\n", L_AUTH, "[ECHO|ab c|e]"),
+	T("ECHO a'b c'\n", L_AUTH, "[ECHO|ab c]"),
+	T("ECHO a\vb\fc\n", L_AUTH, "[ECHO|a\\x0bb\\x0cc]"),
+	T("ECHO \"\" ''\n", L_AUTH, "[ECHO||]"),
+	T("ECHO \"a\"\v'b'\f\n", L_AUTH, "[ECHO|a|b]"),
+	T("ECHO \"a\"\r\n", L_AUTH, "[ECHO|a]"),
+	T("ECHO a\rb\n", L_AUTH, "[ECHO|a|b]"),
+	T("ECHO \\\n", L_AUTH, "[ECHO|\\x5c]"),
+	T("ECHO \"a\\\"b\"\n", L_AUTH, "[ECHO|a\"b]"),
+	T("ECHO \xa0\x85x\n", L_AUTH, "[ECHO|\\xa0\\x85x]"),
+	T("$3\r\n", L_AUTH, "[$3]"),
+	T(" *1\r\n", L_AUTH, "[*1]"),
+	T("PING\r\n*1\r\n$4\r\nPING\r\nPING\n", L_AUTH, "[PING][PING][PING]"),
+	T("a b c d e f g h i j k l\n", L_NOAUTH, "[a|b|c|d|e|f|g|h|i|j|k|l]"),
+	/* Redis skips the byte after '\r' and the two after a bulk without looking at them. */
+	T("*1\rX$4\r\nPING\r\n", L_AUTH, "[PING]"),
+	T("*1\r\n$4\rXPINGxx", L_AUTH, "[PING]"),
+	T("*1\r\n$4\r\nPINGxx*1\r\n$1\r\nA\r\n", L_AUTH, "[PING][A]"),
+	T("*1\r\n$3\r\n\r\n\r\n\r\n", L_AUTH, "[\\x0d\\x0a\\x0d][]"),
+	/* Limits that are not reached. */
+	T("*10\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n$1\r\ne\r\n"
+	  "$1\r\nf\r\n$1\r\ng\r\n$1\r\nh\r\n$1\r\ni\r\n$1\r\nj\r\n", L_NOAUTH,
+	  "[a|b|c|d|e|f|g|h|i|j]"),
+	T("*11\r\n", L_AUTH, "~"),
+	T("*2147483647\r\n", L_AUTH, "~"),
+	T("*10\r\n", L_NOAUTH, "~"),
+	T("*1\r\n$16385\r\n", L_AUTH, "~"),
+	T("*1\r\n$16384\r\n", L_NOAUTH, "~"),
+	T("*1\r\n$1000\r\n", L_MAX1000, "~"),
+	T("*1\r\n$9223372036854775807\r\n", L_MASTER, "~"),
+	/* Incomplete. */
+	T("*", L_AUTH, "~"),
+	T("*1\r", L_AUTH, "~"),
+	T("*1\r\n$3\r", L_AUTH, "~"),
+	T("*2\r\n$3\r\nGET", L_AUTH, "~"),
+	T("*1\r\n$3\r\nabc\r", L_AUTH, "~"),
+	T("PING", L_AUTH, "~"),
+	T("PING\r", L_AUTH, "~"),
+	T("PING\r\n*1", L_AUTH, "[PING]~"),
+	/* Redis finds line ends with strchr: a NUL before the end means it never comes. */
+	T("*1\r\n$3\0\r\nabc\r\n", L_AUTH, "~"),
+	T("*1\0\r\n$1\r\na\r\n", L_AUTH, "~"),
+	T("GET a\0\n", L_AUTH, "~"),
+	T("PING\r\nGET\0\nPING\n", L_AUTH, "[PING]~"),
+};
+
+#define E(in, lim, msg) T(in, lim, "!ERR Protocol error: " msg)
+
+static const struct parse_case err_cases[] = {
+	E("*x\r\n", L_AUTH, "invalid multibulk length"),
+	E("*\r\n", L_AUTH, "invalid multibulk length"),
+	E("*-0\r\n", L_AUTH, "invalid multibulk length"),
+	E("*01\r\n", L_AUTH, "invalid multibulk length"),
+	E("*+1\r\n", L_AUTH, "invalid multibulk length"),
+	E("* 1\r\n", L_AUTH, "invalid multibulk length"),
+	E("*1 \r\n", L_AUTH, "invalid multibulk length"),
+	E("*2147483648\r\n", L_AUTH, "invalid multibulk length"),
+	E("*2147483648\r\n", L_NOAUTH, "invalid multibulk length"),
+	E("*9223372036854775808\r\n", L_AUTH, "invalid multibulk length"),
+	E("*99999999999999999999\r\n", L_AUTH, "invalid multibulk length"),
+	E("*1\n\r\n$4\r\nPING\r\n", L_AUTH, "invalid multibulk length"),
+	E("*1\r\n$x\r\n", L_AUTH, "invalid bulk length"),
+	E("*1\r\n$\r\n", L_AUTH, "invalid bulk length"),
+	E("*1\r\n$-1\r\n", L_AUTH, "invalid bulk length"),
+	E("*1\r\n$-1\r\n", L_MASTER, "invalid bulk length"),
+	E("*1\r\n$-0\r\n", L_AUTH, "invalid bulk length"),
+	E("*1\r\n$+1\r\n", L_AUTH, "invalid bulk length"),
+	E("*1\r\n$01\r\n", L_AUTH, "invalid bulk length"),
+	E("*1\r\n$ 1\r\n", L_AUTH, "invalid bulk length"),
+	E("*1\r\n$1 \r\n", L_AUTH, "invalid bulk length"),
+	E("*1\r\n$1.0\r\n", L_AUTH, "invalid bulk length"),
+	E("*1\r\n$9223372036854775808\r\n", L_MASTER, "invalid bulk length"),
+	E("*1\r\n$536870913\r\n", L_AUTH, "invalid bulk length"),
+	E("*1\r\n$1001\r\n", L_MAX1000, "invalid bulk length"),
+	E("*1\r\n$20001\r\n", L_MAX20000_NOAUTH, "invalid bulk length"),
+	E("*1\r\n$20000\r\n", L_MAX20000_NOAUTH, "unauthenticated bulk length"),
+	E("*1\r\n$16385\r\n", L_NOAUTH, "unauthenticated bulk length"),
+	E("*11\r\n", L_NOAUTH, "unauthenticated multibulk length"),
+	E("*2147483647\r\n", L_NOAUTH, "unauthenticated multibulk length"),
+	E("*1\r\nx3\r\n", L_AUTH, "expected '$', got 'x'"),
+	E("*1\r\n\r\n", L_AUTH, "expected '$', got ' '"),
+	E("*1\r\n\n$4\r\nPING\r\n", L_AUTH, "expected '$', got ' '"),
+	E("*1\r\n\xff" "3\r\n", L_AUTH, "expected '$', got '\\xff'"),
+	E("*2\r\n$1\r\na\r\n*1\r\n", L_AUTH, "expected '$', got '*'"),
+	E("*1\r\n:1\r\n", L_AUTH, "expected '$', got ':'"),
+	E("\"abc\n", L_AUTH, "unbalanced quotes in request"),
+	E("ECHO \"a\"b\n", L_AUTH, "unbalanced quotes in request"),
+	E("ECHO 'a'b\n", L_AUTH, "unbalanced quotes in request"),
+	E("ECHO 'a\n", L_AUTH, "unbalanced quotes in request"),
+	E("ECHO 'a\\'\n", L_AUTH, "unbalanced quotes in request"),
+	E("ECHO \"a\\\"\n", L_AUTH, "unbalanced quotes in request"),
+	E("ECHO \"a\\\n", L_AUTH, "unbalanced quotes in request"),
+	E("ECHO a\"b\n", L_AUTH, "unbalanced quotes in request"),
+	E("ECHO \"a\"\"b\"\n", L_AUTH, "unbalanced quotes in request"),
+	T("PING\r\n*1\r\n$4\r\nPING\r\n*x\r\n", L_AUTH,
+	  "[PING][PING]!ERR Protocol error: invalid multibulk length"),
+	T("PING\r\n\"\n", L_AUTH, "[PING]!ERR Protocol error: unbalanced quotes in request"),
+};
+
+START_TEST(parse_ok)
+{
+	const struct parse_case *c = &ok_cases[_i];
+
+	check_all_splits(c->in, c->n, &limits[c->lim], c->expect);
+}
+END_TEST
+
+START_TEST(parse_err)
+{
+	const struct parse_case *c = &err_cases[_i];
+
+	check_all_splits(c->in, c->n, &limits[c->lim], c->expect);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------------- */
+/* Limits: generated inputs around RESP_INLINE_MAX and the other bounds. */
+
+struct limit_case {
+	const char *head;	/* head_len bytes first */
+	size_t head_len;
+	char fill;		/* then this byte up to total bytes */
+	size_t total;
+	const char *tail;	/* then these */
+	enum lim_kind lim;
+	const char *expect;	/* '=' stands for "[<the fill bytes>]" */
+};
+
+#define H(s) s, sizeof(s) - 1
+#define IM RESP_INLINE_MAX
+#define TOO_BIG_INLINE "!ERR Protocol error: too big inline request"
+#define TOO_BIG_MBULK "!ERR Protocol error: too big mbulk count string"
+#define TOO_BIG_BULK "!ERR Protocol error: too big bulk count string"
+
+static const struct limit_case limit_cases[] = {
+	/* An inline line of RESP_INLINE_MAX bytes is accepted; one more byte is refused. */
+	{ H(""), 'a', IM, "\n", L_AUTH, "=" },
+	{ H(""), 'a', IM + 1, "\n", L_AUTH, TOO_BIG_INLINE },
+	{ H(""), 'a', IM - 1, "\r\n", L_AUTH, "=" },
+	{ H(""), 'a', IM, "\r\n", L_AUTH, TOO_BIG_INLINE },
+	{ H(""), 'a', IM, "", L_AUTH, "~" },
+	{ H(""), 'a', IM + 1, "", L_AUTH, TOO_BIG_INLINE },
+	{ H("a\0"), 'a', IM, "", L_AUTH, "~" },
+	{ H("a\0"), 'a', IM, "\n", L_AUTH, TOO_BIG_INLINE },
+	/* Counted from the start of the line, not of the buffer. */
+	{ H("PING\r\n"), 'a', 6 + IM, "\n", L_AUTH, "[PING]=" },
+	/* The multibulk count line. */
+	{ H("*"), '1', IM, "\r\n", L_AUTH, "!ERR Protocol error: invalid multibulk length" },
+	{ H("*"), '1', IM + 1, "\r\n", L_AUTH, TOO_BIG_MBULK },
+	{ H("*"), '1', IM, "", L_AUTH, "~" },
+	{ H("*"), '1', IM + 1, "", L_AUTH, TOO_BIG_MBULK },
+	{ H("*1\0"), '1', IM, "", L_AUTH, "~" },
+	{ H("*1\0"), '1', IM, "\r\n", L_AUTH, TOO_BIG_MBULK },
+	/* A bulk count line, counted from its '$'. */
+	{ H("*1\r\n$"), '1', 4 + IM, "\r\n", L_AUTH, "!ERR Protocol error: invalid bulk length" },
+	{ H("*1\r\n$"), '1', 4 + IM + 1, "\r\n", L_AUTH, TOO_BIG_BULK },
+	{ H("*2\r\n$1\r\na\r\n$"), '1', 11 + IM, "\r\n", L_AUTH,
+	  "!ERR Protocol error: invalid bulk length" },
+	{ H("*2\r\n$1\r\na\r\n$"), '1', 11 + IM + 1, "", L_AUTH, TOO_BIG_BULK },
+	{ H("*1\r\n$1\0"), '1', 4 + IM, "", L_AUTH, "~" },
+	{ H("*1\r\n$1\0"), '1', 4 + IM, "\r\n", L_AUTH, TOO_BIG_BULK },
+	/* Bulks at the pre-auth limit, at max_bulk_len, and big arguments. */
+	{ H("*1\r\n$16384\r\n"), 'b', 12 + 16384, "\r\n", L_NOAUTH, "=" },
+	{ H("*1\r\n$1000\r\n"), 'd', 11 + 1000, "\r\n", L_MAX1000, "=" },
+	{ H("*1\r\n$100000\r\n"), 'c', 13 + 100000, "\r\n", L_AUTH, "=" },
+	{ H("*1\r\n$100000\r\n"), '\n', 13 + 100000, "\r\n", L_MASTER, "=" },
+};
+
+START_TEST(parse_limits)
+{
+	const struct limit_case *c = &limit_cases[_i];
+	struct sb in = { 0 }, expect = { 0 };
+	const char *eq = strchr(c->expect, '=');
+
+	ck_assert_uint_le(c->head_len, c->total);
+	sb_add(&in, c->head, c->head_len);
+	sb_rep(&in, c->fill, c->total - c->head_len);
+	sb_str(&in, c->tail);
+	if (eq != NULL) {
+		sb_add(&expect, c->expect, (size_t)(eq - c->expect));
+		sb_str(&expect, "[");
+		for (size_t i = c->head_len; i < c->total; i++)
+			sb_esc(&expect, &c->fill, 1);
+		sb_str(&expect, "]");
+	} else {
+		sb_str(&expect, c->expect);
+	}
+	check_all_splits(in.p, in.len, &limits[c->lim], expect.p);
+	sb_free(&in);
+	sb_free(&expect);
+}
+END_TEST
+
+/* Requests with more arguments than the preallocated argv, parsed twice in a row. */
+START_TEST(parse_many_args)
+{
+	static const size_t counts[] = { 1, 9, 1024, 1025, 3000 };
+	struct sb in = { 0 }, expect = { 0 };
+
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		char hdr[32];
+
+		snprintf(hdr, sizeof hdr, "*%zu\r\n", counts[i]);
+		sb_str(&in, hdr);
+		sb_str(&expect, "[");
+		for (size_t j = 0; j < counts[i]; j++) {
+			char arg[48], data[24];
+
+			snprintf(data, sizeof data, "%zu", j);
+			snprintf(arg, sizeof arg, "$%zu\r\n%s\r\n", strlen(data), data);
+			sb_str(&in, arg);
+			if (j > 0)
+				sb_str(&expect, "|");
+			sb_str(&expect, data);
+		}
+		sb_str(&expect, "]");
+	}
+	check_all_splits(in.p, in.len, &limits[L_AUTH], expect.p);
+	sb_free(&in);
+	sb_free(&expect);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------------- */
+/* State: sticky errors, reset, want, incremental scanning, allocation. */
+
+START_TEST(parse_sticky_error)
+{
+	struct resp_parser p;
+	char bad[] = "*x\r\n", good[] = "PING\r\n";
+	size_t consumed = 7;
+	const char *err;
+
+	memset(&p, 0, sizeof p);
+	ck_assert_int_eq(resp_parse(&p, bad, strlen(bad), &limits[L_AUTH], &consumed), RESP_ERR);
+	ck_assert_uint_eq(consumed, 0);
+	err = p.errstr;
+	ck_assert_str_eq(err, "ERR Protocol error: invalid multibulk length");
+	/* Still an error on a good request, with the same text. */
+	consumed = 7;
+	ck_assert_int_eq(resp_parse(&p, good, strlen(good), &limits[L_AUTH], &consumed), RESP_ERR);
+	ck_assert_uint_eq(consumed, 0);
+	ck_assert_str_eq(p.errstr, "ERR Protocol error: invalid multibulk length");
+	ck_assert_int_eq(resp_parse(&p, good, 0, &limits[L_AUTH], &consumed), RESP_ERR);
+
+	resp_parser_reset(&p);
+	ck_assert_ptr_null(p.errstr);
+	ck_assert_int_eq(resp_parse(&p, good, strlen(good), &limits[L_AUTH], &consumed), RESP_OK);
+	ck_assert_uint_eq(consumed, 6);
+	ck_assert_uint_eq(p.argc, 1);
+	ck_assert_mem_eq(p.argv[0].ptr, "PING", 4);
+
+	/* An inline error, then a line that would parse from where the error left off. */
+	memcpy(bad, "\"\n", 3);
+	ck_assert_int_eq(resp_parse(&p, bad, 2, &limits[L_AUTH], &consumed), RESP_ERR);
+	memcpy(good, "PING\r\n", 7);
+	ck_assert_int_eq(resp_parse(&p, good, strlen(good), &limits[L_AUTH], &consumed), RESP_ERR);
+	ck_assert_str_eq(p.errstr, "ERR Protocol error: unbalanced quotes in request");
+	resp_parser_free(&p);
+}
+END_TEST
+
+START_TEST(parse_reset_mid_request)
+{
+	struct resp_parser p;
+	char part[] = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nab", good[] = "*1\r\n$4\r\nPING\r\n";
+	struct resp_arg *argv;
+	size_t consumed, cap;
+
+	memset(&p, 0, sizeof p);
+	ck_assert_int_eq(resp_parse(&p, part, strlen(part), &limits[L_AUTH], &consumed),
+	    RESP_MORE);
+	argv = p.argv;
+	cap = p.argv_cap;
+	ck_assert_ptr_nonnull(argv);
+	resp_parser_reset(&p);
+	/* The argv array is kept for reuse. */
+	ck_assert_ptr_eq(p.argv, argv);
+	ck_assert_uint_eq(p.argv_cap, cap);
+	ck_assert_int_eq(resp_parse(&p, good, strlen(good), &limits[L_AUTH], &consumed), RESP_OK);
+	ck_assert_uint_eq(consumed, strlen(good));
+	ck_assert_uint_eq(p.argc, 1);
+	ck_assert_mem_eq(p.argv[0].ptr, "PING", 4);
+	resp_parser_free(&p);
+	ck_assert_ptr_null(p.argv);
+	ck_assert_uint_eq(p.argv_cap, 0);
+	/* A freed parser is a zero-filled one: usable again. */
+	ck_assert_int_eq(resp_parse(&p, good, strlen(good), &limits[L_AUTH], &consumed), RESP_OK);
+	resp_parser_free(&p);
+}
+END_TEST
+
+START_TEST(parse_want)
+{
+	struct resp_parser p;
+	struct sb in = { 0 };
+	size_t consumed, big = 100000, hdr;
+
+	memset(&p, 0, sizeof p);
+	/* Nothing known yet. */
+	sb_str(&in, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100");
+	ck_assert_int_eq(resp_parse(&p, in.p, in.len, &limits[L_AUTH], &consumed), RESP_MORE);
+	ck_assert_uint_eq(resp_parser_want(&p), 0);
+	sb_str(&in, "000\r\n");
+	hdr = in.len;
+	/* Known from the big bulk's header on, byte by byte through its data. */
+	for (size_t i = 0; i < big + 1; i += 4099) {
+		ck_assert_int_eq(resp_parse(&p, in.p, in.len, &limits[L_AUTH], &consumed),
+		    RESP_MORE);
+		ck_assert_uint_eq(resp_parser_want(&p), hdr + big + 2);
+		sb_rep(&in, 'v', i + 4099 > big ? big - i : 4099);
+	}
+	sb_str(&in, "\r");
+	ck_assert_int_eq(resp_parse(&p, in.p, in.len, &limits[L_AUTH], &consumed), RESP_MORE);
+	ck_assert_uint_eq(resp_parser_want(&p), hdr + big + 2);
+	sb_str(&in, "\n");
+	ck_assert_int_eq(resp_parse(&p, in.p, in.len, &limits[L_AUTH], &consumed), RESP_OK);
+	ck_assert_uint_eq(consumed, hdr + big + 2);
+	ck_assert_uint_eq(p.argc, 3);
+	ck_assert_uint_eq(p.argv[2].len, big);
+	ck_assert_ptr_eq(p.argv[2].ptr, in.p + hdr);
+
+	/* The next request starts from nothing; a bulk one byte short of big says nothing. */
+	sb_free(&in);
+	sb_str(&in, "*1\r\n$32767\r\n");
+	ck_assert_int_eq(resp_parse(&p, in.p, in.len, &limits[L_AUTH], &consumed), RESP_MORE);
+	ck_assert_uint_eq(resp_parser_want(&p), 0);
+	resp_parser_reset(&p);
+	sb_free(&in);
+	sb_str(&in, "*1\r\n$32768\r\n");
+	ck_assert_int_eq(resp_parse(&p, in.p, in.len, &limits[L_AUTH], &consumed), RESP_MORE);
+	ck_assert_uint_eq(resp_parser_want(&p), in.len + RESP_BIG_ARG + 2);
+	resp_parser_reset(&p);
+	ck_assert_uint_eq(resp_parser_want(&p), 0);
+	/* The primary's link has no bulk limit: a length near INT64_MAX must not wrap. */
+	sb_free(&in);
+	sb_str(&in, "*1\r\n$9223372036854775807\r\n");
+	ck_assert_int_eq(resp_parse(&p, in.p, in.len, &limits[L_MASTER], &consumed), RESP_MORE);
+	ck_assert_uint_ge(resp_parser_want(&p), (size_t)INT64_MAX);
+	resp_parser_free(&p);
+	sb_free(&in);
+}
+END_TEST
+
+/*
+ * A request arriving in many reads is examined once: bytes already looked at are not looked at
+ * again. Changing them behind the parser's back (which a caller must not do) shows it.
+ */
+START_TEST(parse_no_rescan)
+{
+	struct resp_parser p;
+	char line[] = "ECHO aaaaaaaaaaaaaaaaaaaaaaaa\n";
+	char mb[] = "*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n";
+	size_t n = strlen(line), consumed;
+
+	memset(&p, 0, sizeof p);
+	/* An inline line: a '\n' slipped into the scanned part is not seen. */
+	ck_assert_int_eq(resp_parse(&p, line, 20, &limits[L_AUTH], &consumed), RESP_MORE);
+	line[7] = '\n';
+	ck_assert_int_eq(resp_parse(&p, line, n, &limits[L_AUTH], &consumed), RESP_OK);
+	ck_assert_uint_eq(consumed, n);
+	/* A multibulk: arguments already cut are not parsed again. */
+	ck_assert_int_eq(resp_parse(&p, mb, 16, &limits[L_AUTH], &consumed), RESP_MORE);
+	memset(mb, '#', 14);
+	ck_assert_int_eq(resp_parse(&p, mb, strlen(mb), &limits[L_AUTH], &consumed), RESP_OK);
+	ck_assert_uint_eq(p.argc, 2);
+	ck_assert_uint_eq(p.argv[0].len, 4);
+	ck_assert_ptr_eq(p.argv[0].ptr, mb + 8);
+	ck_assert_mem_eq(p.argv[1].ptr, "abc", 3);
+	resp_parser_free(&p);
+}
+END_TEST
+
+START_TEST(parse_steady_state_no_alloc)
+{
+	struct resp_parser p;
+	char mb[] = "*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$2\r\nEX\r\n$2\r\n10\r\n";
+	char il[] = "SET k \"v\" EX 10\r\n";
+	char huge[] = "*2147483647\r\n$1\r\na\r\n";
+	struct mem_counters before, after;
+	size_t consumed;
+
+	memset(&p, 0, sizeof p);
+	ck_assert_int_eq(resp_parse(&p, mb, strlen(mb), &limits[L_AUTH], &consumed), RESP_OK);
+	before = mem_thread_counters();
+	for (int i = 0; i < 100; i++) {
+		char copy[sizeof il];
+
+		ck_assert_int_eq(resp_parse(&p, mb, strlen(mb), &limits[L_AUTH], &consumed),
+		    RESP_OK);
+		memcpy(copy, il, sizeof il);
+		ck_assert_int_eq(resp_parse(&p, copy, strlen(copy), &limits[L_AUTH], &consumed),
+		    RESP_OK);
+		ck_assert_uint_eq(p.argc, 5);
+	}
+	after = mem_thread_counters();
+	ck_assert_uint_eq(after.allocs, before.allocs);
+	/* A huge announced count does not allocate for it up front. */
+	resp_parser_reset(&p);
+	before = mem_thread_counters();
+	ck_assert_int_eq(resp_parse(&p, huge, strlen(huge), &limits[L_AUTH], &consumed),
+	    RESP_MORE);
+	after = mem_thread_counters();
+	ck_assert_uint_le(after.bytes - before.bytes, 1024 * sizeof(struct resp_arg));
+	resp_parser_free(&p);
+
+	/* The argv array grows geometrically: a few allocations for thousands of arguments. */
+	{
+		struct sb many = { 0 };
+
+		sb_str(&many, "*5000\r\n");
+		for (int i = 0; i < 5000; i++)
+			sb_str(&many, "$1\r\nx\r\n");
+		before = mem_thread_counters();
+		ck_assert_int_eq(resp_parse(&p, many.p, many.len, &limits[L_AUTH], &consumed),
+		    RESP_OK);
+		after = mem_thread_counters();
+		ck_assert_uint_eq(p.argc, 5000);
+		ck_assert_uint_le(after.allocs - before.allocs, 8);
+		resp_parser_free(&p);
+		sb_free(&many);
+	}
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------------- */
+/* Writer. */
+
+#define MIN_CHUNK 7
+
+/* A reply sink made of chunks that are as small as make_room's contract allows. */
+struct sink {
+	struct resp_out o;
+	struct sb done;		/* bytes of the chunks handed out before the current one */
+	size_t calls;
+	size_t waste;		/* free bytes left behind in chunks given up */
+	bool flat;		/* one big buffer: make_room must never be called */
+};
+
+static void
+sink_make_room(struct resp_out *o, size_t need)
+{
+	struct sink *s = o->ctx;
+
+	ck_assert_msg(!s->flat, "make_room called on a big enough buffer");
+	ck_assert_msg(o->cap - o->len < need, "make_room(%zu) called with %zu bytes free", need,
+	    o->cap - o->len);
+	sb_add(&s->done, o->buf, o->len);
+	s->waste += o->cap - o->len;
+	free(o->buf);
+	o->cap = need > MIN_CHUNK ? need : MIN_CHUNK;
+	o->buf = malloc(o->cap);
+	ck_assert_ptr_nonnull(o->buf);
+	o->len = 0;
+	s->calls++;
+}
+
+/* A chunked sink whose current chunk already holds used of its MIN_CHUNK bytes. */
+static void
+sink_init(struct sink *s, int proto, size_t used, size_t cap)
+{
+	memset(s, 0, sizeof *s);
+	s->o.proto = proto;
+	s->o.make_room = sink_make_room;
+	s->o.ctx = s;
+	s->o.cap = cap;
+	s->o.buf = malloc(cap ? cap : 1);
+	ck_assert_ptr_nonnull(s->o.buf);
+	memset(s->o.buf, '.', used);
+	s->o.len = used;
+}
+
+static void
+sink_init_flat(struct sink *s, int proto, size_t cap)
+{
+	sink_init(s, proto, 0, cap);
+	s->flat = true;
+}
+
+/* Returns everything written, in s->done, and releases the current chunk. */
+static struct sb *
+sink_finish(struct sink *s)
+{
+	sb_add(&s->done, s->o.buf, s->o.len);
+	if (s->done.p == NULL)
+		sb_add(&s->done, "", 0);
+	free(s->o.buf);
+	s->o.buf = NULL;
+	return &s->done;
+}
+
+enum wop {
+	W_RAW, W_CONST_OK, W_SIMPLE, W_ERROR, W_INT, W_BULK, W_BULK_I64, W_BULK_HDR, W_NULL,
+	W_NULL_ARRAY, W_ARRAY, W_MAP, W_SET, W_PUSH, W_DOUBLE, W_BOOL, W_VERBATIM, W_BIGNUM,
+};
+
+struct write_case {
+	enum wop op;
+	int proto;
+	const char *s;		/* string argument */
+	size_t n;		/* its length, or the count argument */
+	int64_t i;
+	double d;
+	const char *fmt;
+	const char *expect;
+	size_t expect_len;
+};
+
+#define S(str) str, sizeof(str) - 1
+#define X(str) str, sizeof(str) - 1
+
+static const struct write_case write_cases[] = {
+	{ W_RAW, 2, S("abc"), 0, 0, NULL, X("abc") },
+	{ W_RAW, 3, S(""), 0, 0, NULL, X("") },
+	{ W_RAW, 2, S("a\0\r\nb"), 0, 0, NULL, X("a\0\r\nb") },
+	{ W_CONST_OK, 2, NULL, 0, 0, 0, NULL, X("+OK\r\n") },
+	{ W_SIMPLE, 2, S("OK"), 0, 0, NULL, X("+OK\r\n") },
+	{ W_SIMPLE, 3, S("PONG"), 0, 0, NULL, X("+PONG\r\n") },
+	{ W_SIMPLE, 2, S(""), 0, 0, NULL, X("+\r\n") },
+	{ W_ERROR, 2, S("ERR unknown"), 0, 0, NULL, X("-ERR unknown\r\n") },
+	{ W_ERROR, 3, S("ERR a\r\nb\nc\r"), 0, 0, NULL, X("-ERR a  b c \r\n") },
+	{ W_ERROR, 2, S("WRONGTYPE x\0y"), 0, 0, NULL, X("-WRONGTYPE x\0y\r\n") },
+	{ W_INT, 2, NULL, 0, 0, 0, NULL, X(":0\r\n") },
+	{ W_INT, 3, NULL, 0, 1, 0, NULL, X(":1\r\n") },
+	{ W_INT, 2, NULL, 0, -1, 0, NULL, X(":-1\r\n") },
+	{ W_INT, 2, NULL, 0, 9, 0, NULL, X(":9\r\n") },
+	{ W_INT, 2, NULL, 0, 10, 0, NULL, X(":10\r\n") },
+	{ W_INT, 2, NULL, 0, -10, 0, NULL, X(":-10\r\n") },
+	{ W_INT, 2, NULL, 0, 1234567, 0, NULL, X(":1234567\r\n") },
+	{ W_INT, 2, NULL, 0, INT64_MAX, 0, NULL, X(":9223372036854775807\r\n") },
+	{ W_INT, 2, NULL, 0, INT64_MIN, 0, NULL, X(":-9223372036854775808\r\n") },
+	{ W_BULK, 2, S(""), 0, 0, NULL, X("$0\r\n\r\n") },
+	{ W_BULK, 3, S("a"), 0, 0, NULL, X("$1\r\na\r\n") },
+	{ W_BULK, 2, S("key:0001\0\r\n"), 0, 0, NULL, X("$11\r\nkey:0001\0\r\n\r\n") },
+	{ W_BULK_I64, 2, NULL, 0, 0, 0, NULL, X("$1\r\n0\r\n") },
+	{ W_BULK_I64, 3, NULL, 0, -42, 0, NULL, X("$3\r\n-42\r\n") },
+	{ W_BULK_I64, 2, NULL, 0, INT64_MIN, 0, NULL, X("$20\r\n-9223372036854775808\r\n") },
+	{ W_BULK_I64, 2, NULL, 0, INT64_MAX, 0, NULL, X("$19\r\n9223372036854775807\r\n") },
+	{ W_BULK_HDR, 2, NULL, 0, 0, 0, NULL, X("$0\r\n") },
+	{ W_BULK_HDR, 2, NULL, 1048576, 0, 0, NULL, X("$1048576\r\n") },
+	{ W_BULK_HDR, 2, NULL, SIZE_MAX, 0, 0, NULL, X("$18446744073709551615\r\n") },
+	{ W_NULL, 2, NULL, 0, 0, 0, NULL, X("$-1\r\n") },
+	{ W_NULL, 3, NULL, 0, 0, 0, NULL, X("_\r\n") },
+	{ W_NULL_ARRAY, 2, NULL, 0, 0, 0, NULL, X("*-1\r\n") },
+	{ W_NULL_ARRAY, 3, NULL, 0, 0, 0, NULL, X("_\r\n") },
+	{ W_ARRAY, 2, NULL, 0, 0, 0, NULL, X("*0\r\n") },
+	{ W_ARRAY, 3, NULL, 3, 0, 0, NULL, X("*3\r\n") },
+	{ W_ARRAY, 2, NULL, 1000000, 0, 0, NULL, X("*1000000\r\n") },
+	{ W_MAP, 2, NULL, 2, 0, 0, NULL, X("*4\r\n") },
+	{ W_MAP, 3, NULL, 2, 0, 0, NULL, X("%2\r\n") },
+	{ W_MAP, 2, NULL, 0, 0, 0, NULL, X("*0\r\n") },
+	{ W_SET, 2, NULL, 3, 0, 0, NULL, X("*3\r\n") },
+	{ W_SET, 3, NULL, 3, 0, 0, NULL, X("~3\r\n") },
+	{ W_PUSH, 2, NULL, 3, 0, 0, NULL, X("*3\r\n") },
+	{ W_PUSH, 3, NULL, 3, 0, 0, NULL, X(">3\r\n") },
+	/* Doubles as redis-server 7.0 sends ZSCORE (addReplyDouble). */
+	{ W_DOUBLE, 2, NULL, 0, 0, 0.1, NULL, X("$19\r\n0.10000000000000001\r\n") },
+	{ W_DOUBLE, 3, NULL, 0, 0, 0.1, NULL, X(",0.10000000000000001\r\n") },
+	{ W_DOUBLE, 2, NULL, 0, 0, 1.5, NULL, X("$3\r\n1.5\r\n") },
+	{ W_DOUBLE, 3, NULL, 0, 0, 1.5, NULL, X(",1.5\r\n") },
+	{ W_DOUBLE, 2, NULL, 0, 0, 3, NULL, X("$1\r\n3\r\n") },
+	{ W_DOUBLE, 3, NULL, 0, 0, 0, NULL, X(",0\r\n") },
+	{ W_DOUBLE, 2, NULL, 0, 0, 1e300, NULL, X("$23\r\n1.0000000000000001e+300\r\n") },
+	{ W_DOUBLE, 3, NULL, 0, 0, 1e300, NULL, X(",1.0000000000000001e+300\r\n") },
+	{ W_DOUBLE, 2, NULL, 0, 0, 5e-324, NULL, X("$23\r\n4.9406564584124654e-324\r\n") },
+	{ W_DOUBLE, 3, NULL, 0, 0, 123456789012345678.0, NULL, X(",1.2345678901234568e+17\r\n") },
+	{ W_DOUBLE, 2, NULL, 0, 0, INFINITY, NULL, X("$3\r\ninf\r\n") },
+	{ W_DOUBLE, 2, NULL, 0, 0, -INFINITY, NULL, X("$4\r\n-inf\r\n") },
+	{ W_DOUBLE, 3, NULL, 0, 0, INFINITY, NULL, X(",inf\r\n") },
+	{ W_DOUBLE, 3, NULL, 0, 0, -INFINITY, NULL, X(",-inf\r\n") },
+	{ W_DOUBLE, 2, NULL, 0, 0, -0.0, NULL, X("$2\r\n-0\r\n") },
+	{ W_BOOL, 2, NULL, 0, 1, 0, NULL, X(":1\r\n") },
+	{ W_BOOL, 2, NULL, 0, 0, 0, NULL, X(":0\r\n") },
+	{ W_BOOL, 3, NULL, 0, 1, 0, NULL, X("#t\r\n") },
+	{ W_BOOL, 3, NULL, 0, 0, 0, NULL, X("#f\r\n") },
+	{ W_VERBATIM, 3, S("abc"), 0, 0, "txt", X("=7\r\ntxt:abc\r\n") },
+	{ W_VERBATIM, 3, S(""), 0, 0, "mkd", X("=4\r\nmkd:\r\n") },
+	{ W_VERBATIM, 3, S("x\r\ny"), 0, 0, "md", X("=8\r\nmd :x\r\ny\r\n") },
+	{ W_VERBATIM, 3, S("abcdef"), 0, 0, "", X("=10\r\n   :abcdef\r\n") },
+	{ W_VERBATIM, 2, S("abc"), 0, 0, "txt", X("$3\r\nabc\r\n") },
+	{ W_BIGNUM, 3, S("1234567890123456789012"), 0, 0, NULL, X("(1234567890123456789012\r\n") },
+	{ W_BIGNUM, 2, S("-12"), 0, 0, NULL, X("$3\r\n-12\r\n") },
+};
+
+static void
+run_write(struct resp_out *o, const struct write_case *c)
+{
+	switch (c->op) {
+	case W_RAW: resp_add_raw(o, c->s, c->n); break;
+	case W_CONST_OK: resp_add_const(o, RESP_C_OK); break;
+	case W_SIMPLE: resp_add_simple(o, c->s, c->n); break;
+	case W_ERROR: resp_add_error(o, c->s, c->n); break;
+	case W_INT: resp_add_int(o, c->i); break;
+	case W_BULK: resp_add_bulk(o, c->s, c->n); break;
+	case W_BULK_I64: resp_add_bulk_i64(o, c->i); break;
+	case W_BULK_HDR: resp_add_bulk_hdr(o, c->n); break;
+	case W_NULL: resp_add_null(o); break;
+	case W_NULL_ARRAY: resp_add_null_array(o); break;
+	case W_ARRAY: resp_add_array(o, c->n); break;
+	case W_MAP: resp_add_map(o, c->n); break;
+	case W_SET: resp_add_set(o, c->n); break;
+	case W_PUSH: resp_add_push(o, c->n); break;
+	case W_DOUBLE: resp_add_double(o, c->d); break;
+	case W_BOOL: resp_add_bool(o, c->i != 0); break;
+	case W_VERBATIM: resp_add_verbatim(o, c->fmt, c->s, c->n); break;
+	case W_BIGNUM: resp_add_bignum(o, c->s, c->n); break;
+	}
+}
+
+static void
+assert_bytes(const struct sb *got, const char *prefix, size_t plen, const char *want,
+    size_t wlen, size_t idx, size_t used)
+{
+	struct sb w = { 0 }, g = { 0 }, e = { 0 };
+
+	sb_add(&w, prefix, plen);
+	sb_add(&w, want, wlen);
+	if (got->len != w.len || memcmp(got->p, w.p, w.len) != 0) {
+		sb_esc(&g, got->p, got->len);
+		sb_esc(&e, w.p, w.len);
+		ck_abort_msg("case %zu at chunk offset %zu: got \"%s\", want \"%s\"", idx, used,
+		    g.p, e.p);
+	}
+	sb_free(&w);
+	sb_free(&g);
+	sb_free(&e);
+}
+
+START_TEST(write_exact)
+{
+	const struct write_case *c = &write_cases[_i];
+	struct sink s;
+	char dots[MIN_CHUNK];
+
+	memset(dots, '.', sizeof dots);
+	/* Into a buffer with room: no make_room. */
+	sink_init_flat(&s, c->proto, 4096);
+	run_write(&s.o, c);
+	assert_bytes(sink_finish(&s), "", 0, c->expect, c->expect_len, (size_t)_i, 0);
+	sb_free(&s.done);
+	/* Into tiny chunks, starting at every offset of a chunk. */
+	for (size_t used = 0; used <= MIN_CHUNK; used++) {
+		sink_init(&s, c->proto, used, MIN_CHUNK);
+		run_write(&s.o, c);
+		/* A small reply is never cut across chunks. */
+		ck_assert_uint_le(s.calls, 1);
+		assert_bytes(sink_finish(&s), dots, used, c->expect, c->expect_len, (size_t)_i,
+		    used);
+		sb_free(&s.done);
+	}
+}
+END_TEST
+
+/* Every case in a row into one chunked sink: the concatenation of the expected bytes. */
+START_TEST(write_sequence)
+{
+	size_t n = sizeof write_cases / sizeof write_cases[0];
+	struct sb want = { 0 };
+
+	for (int proto = 2; proto <= 3; proto++) {
+		struct sink s;
+
+		sink_init(&s, proto, 0, 0);
+		for (size_t i = 0; i < n; i++) {
+			if (write_cases[i].proto != proto)
+				continue;
+			run_write(&s.o, &write_cases[i]);
+			sb_add(&want, write_cases[i].expect, write_cases[i].expect_len);
+		}
+		assert_bytes(sink_finish(&s), "", 0, want.p, want.len, n, 0);
+		sb_free(&s.done);
+		sb_free(&want);
+	}
+}
+END_TEST
+
+/* A large payload is copied once: what fits, then one make_room for the rest. */
+START_TEST(write_large_payload)
+{
+	size_t big = 100000;
+	char *payload = malloc(big);
+	struct sb want = { 0 };
+	static const size_t starts[][2] = { { 0, 0 }, { 5, MIN_CHUNK }, { 100, 1000 } };
+
+	ck_assert_ptr_nonnull(payload);
+	for (size_t i = 0; i < big; i++)
+		payload[i] = (char)(i * 7 + 3);
+	for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++) {
+		struct sink s;
+		struct sb *got;
+
+		/* resp_add_bulk */
+		sink_init(&s, 2, starts[k][0], starts[k][1]);
+		resp_add_bulk(&s.o, payload, big);
+		ck_assert_uint_le(s.calls, 3);
+		if (starts[k][1] > 100)
+			ck_assert_uint_eq(s.waste, 0);
+		sb_rep(&want, '.', starts[k][0]);
+		sb_str(&want, "$100000\r\n");
+		sb_add(&want, payload, big);
+		sb_str(&want, "\r\n");
+		got = sink_finish(&s);
+		ck_assert_uint_eq(got->len, want.len);
+		ck_assert_mem_eq(got->p, want.p, want.len);
+		sb_free(&s.done);
+		sb_free(&want);
+
+		/* resp_add_raw */
+		sink_init(&s, 2, starts[k][0], starts[k][1]);
+		resp_add_raw(&s.o, payload, big);
+		ck_assert_uint_le(s.calls, 1);
+		ck_assert_uint_eq(s.waste, 0);
+		sb_rep(&want, '.', starts[k][0]);
+		sb_add(&want, payload, big);
+		got = sink_finish(&s);
+		ck_assert_uint_eq(got->len, want.len);
+		ck_assert_mem_eq(got->p, want.p, want.len);
+		sb_free(&s.done);
+		sb_free(&want);
+
+		/* resp_add_verbatim */
+		sink_init(&s, 3, starts[k][0], starts[k][1]);
+		resp_add_verbatim(&s.o, "txt", payload, big);
+		ck_assert_uint_le(s.calls, 3);
+		if (starts[k][1] > 100)
+			ck_assert_uint_eq(s.waste, 0);
+		sb_rep(&want, '.', starts[k][0]);
+		sb_str(&want, "=100004\r\ntxt:");
+		sb_add(&want, payload, big);
+		sb_str(&want, "\r\n");
+		got = sink_finish(&s);
+		ck_assert_uint_eq(got->len, want.len);
+		ck_assert_mem_eq(got->p, want.p, want.len);
+		sb_free(&s.done);
+		sb_free(&want);
+	}
+	free(payload);
+}
+END_TEST
+
+/* Writers allocate nothing themselves. */
+START_TEST(write_no_alloc)
+{
+	struct sink s;
+	struct mem_counters before, after;
+	size_t n = sizeof write_cases / sizeof write_cases[0];
+
+	sink_init_flat(&s, 3, 1 << 16);
+	before = mem_thread_counters();
+	for (size_t i = 0; i < n; i++) {
+		s.o.proto = write_cases[i].proto;
+		run_write(&s.o, &write_cases[i]);
+	}
+	after = mem_thread_counters();
+	ck_assert_uint_eq(after.allocs, before.allocs);
+	sink_finish(&s);
+	sb_free(&s.done);
+}
+END_TEST
+
+static Suite *
+protocol_suite(void)
+{
+	Suite *s = suite_create("protocol");
+	TCase *tc;
+
+	tc = tcase_create("parse_ok");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, parse_ok, 0, (int)(sizeof ok_cases / sizeof ok_cases[0]));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("parse_errors");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, parse_err, 0, (int)(sizeof err_cases / sizeof err_cases[0]));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("limits");
+	tcase_set_timeout(tc, 300);
+	tcase_add_loop_test(tc, parse_limits, 0,
+	    (int)(sizeof limit_cases / sizeof limit_cases[0]));
+	tcase_add_test(tc, parse_many_args);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("parse_state");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, parse_sticky_error);
+	tcase_add_test(tc, parse_reset_mid_request);
+	tcase_add_test(tc, parse_want);
+	tcase_add_test(tc, parse_no_rescan);
+	tcase_add_test(tc, parse_steady_state_no_alloc);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("write");
+	tcase_add_loop_test(tc, write_exact, 0,
+	    (int)(sizeof write_cases / sizeof write_cases[0]));
+	tcase_add_test(tc, write_sequence);
+	tcase_add_test(tc, write_large_payload);
+	tcase_add_test(tc, write_no_alloc);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(protocol_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
