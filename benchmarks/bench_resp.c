@@ -165,6 +165,19 @@ bench_write_double(struct bench *b)
 	bench_keep(s.o.len);
 }
 
+/* Integral scores, common in sorted sets, skip snprintf. */
+static void
+bench_write_double_int(struct bench *b)
+{
+	static struct flush_sink s;
+
+	sink_init(&s, 2);
+	bench_reset_timer(b);
+	for (uint64_t i = 0; i < b->n; i++)
+		resp_add_double(&s.o, (double)(1000 + (i & 1023)));
+	bench_keep(s.o.len);
+}
+
 static const struct bench_def defs[] = {
 	{ "BenchmarkRESPParser/get", bench_parse_get },
 	{ "BenchmarkRESPParser/set_1k", bench_parse_set_1k },
@@ -174,6 +187,7 @@ static const struct bench_def defs[] = {
 	{ "BenchmarkRESPWriter/int", bench_write_int },
 	{ "BenchmarkRESPWriter/array_100_bulks", bench_write_array_100_bulks },
 	{ "BenchmarkRESPWriter/double", bench_write_double },
+	{ "BenchmarkRESPWriter/double_int", bench_write_double_int },
 };
 
 int

@@ -75,19 +75,31 @@ struct resp_parser {
  * Returns RESP_ERR on a protocol error, with p->errstr set to Redis' exact reply text without
  * the leading '-' and trailing CRLF (e.g. "ERR Protocol error: invalid bulk length"). Redis
  * closes the connection after sending that reply; so should the caller. Sticky: later calls
- * return RESP_ERR until resp_parser_reset().
+ * return RESP_ERR until resp_parser_reset(). errstr points into p.
+ *
+ * Redis 7.0's rules, quirks included (resp_parse.c lists them): a request starting with '*' is
+ * multibulk, anything else inline; the byte after a header's '\r' and the 2 bytes after a bulk
+ * are skipped unchecked; a NUL byte before the end of a line (Redis searches with strchr) means
+ * the line never ends, so the request fails once more than RESP_INLINE_MAX bytes are buffered.
+ * A line (inline request, count or bulk header) longer than RESP_INLINE_MAX bytes is refused
+ * whatever the read boundaries, as Redis does when the bytes arrive in small reads.
+ * Redis drops a primary that sends an inline request other than an empty line; the caller can
+ * tell an inline request by its first byte (not '*') and apply that policy.
  */
 enum resp_status resp_parse(struct resp_parser *p, char *buf, size_t len,
     const struct resp_limits *lim, size_t *consumed);
 
 /*
  * After RESP_MORE: the number of bytes, counted from the request start, that the current
- * request needs at least (0 if not known yet). The caller uses it to grow its buffer once, to
- * the final size, when a big argument is arriving, instead of growing it read by read.
+ * request needs at least: once the header of a bulk of RESP_BIG_ARG bytes or more is read, its
+ * offset + its length + 2. 0 otherwise (small arguments, no request under way). The caller uses
+ * it to grow its buffer once, to the final size, when a big argument is arriving, instead of
+ * growing it read by read. May exceed what the caller is willing to hold (the primary's link has
+ * no bulk limit).
  */
 size_t resp_parser_want(const struct resp_parser *p);
 
-/* Returns p to the initial state, keeping its argv array for reuse. */
+/* Returns p to the initial state (also clearing a sticky error), keeping its argv array. */
 void resp_parser_reset(struct resp_parser *p);
 
 /* Frees what p allocated and zero-fills it. */
@@ -97,7 +109,10 @@ void resp_parser_free(struct resp_parser *p);
  * Output sink for replies. The caller owns buf and decides what "full" means: when fewer than
  * `need` bytes are free, the writer calls make_room(o, need), which must return with buf/len/cap
  * describing a buffer with at least `need` free bytes (a new chunk, a grown buffer...).
- * Writers only ever append at buf + len.
+ * Writers only ever append at buf + len. Each writer asks for the exact bytes it writes, and
+ * keeps a small reply (payload up to 256 bytes) in one piece; a larger payload fills what is
+ * free, then one make_room(o, rest) takes the rest, so it is copied once. Writers allocate
+ * nothing themselves and borrow their arguments only for the call.
  */
 struct resp_out {
 	char *buf;
@@ -111,6 +126,7 @@ struct resp_out {
 /* Longest header any writer below emits before a payload ("$<20 digits>\r\n" and the like). */
 #define RESP_HDR_MAX 32
 
+/* The n bytes at p as they are (pre-encoded replies, a bulk's payload after resp_add_bulk_hdr). */
 void resp_add_raw(struct resp_out *o, const void *p, size_t n);
 /* "+s\r\n". s must not hold CR or LF. */
 void resp_add_simple(struct resp_out *o, const char *s, size_t n);

@@ -61,6 +61,18 @@ fail(struct resp_parser *p, const char *msg)
 	return RESP_ERR;
 }
 
+static enum resp_status
+fail_expected(struct resp_parser *p, char got)
+{
+	char msg[32];
+
+	/* Redis turns CR and LF in error replies into spaces. */
+	if (got == '\r' || got == '\n')
+		got = ' ';
+	snprintf(msg, sizeof msg, "expected '$', got '%c'", got);
+	return fail(p, msg);
+}
+
 static void
 argv_reserve(struct resp_parser *p, size_t n)
 {
@@ -129,10 +141,43 @@ out:
 	return LINE_MORE;
 }
 
+/*
+ * The common case of a count or bulk line, "<prefix><digits>\r" with the byte after the '\r'
+ * present and the digits a canonical number below 10^18, parsed in one pass. Returns false for
+ * anything else (a sign, a leading zero, a long or incomplete line...), which the general path
+ * then handles: for every line this accepts, the general path finds the same end and number.
+ */
+static bool
+quick_line(const char *buf, size_t start, size_t len, int64_t *n, size_t *cr)
+{
+	size_t i = start + 1, stop = len - start > 19 ? start + 19 : len;
+	int64_t v;
+
+	if (i >= stop || buf[i] < '0' || buf[i] > '9')
+		return false;
+	v = buf[i++] - '0';
+	if (v != 0) {
+		while (i < stop && buf[i] >= '0' && buf[i] <= '9')
+			v = v * 10 + (buf[i++] - '0');
+	}
+	if (i + 1 >= len || buf[i] != '\r')
+		return false;
+	*n = v;
+	*cr = i;
+	return true;
+}
+
 static bool
 is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* The bytes that end a run of plain bytes in a bare word: its end, or a quote. */
+static bool
+ends_bare_run(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '"' || c == '\'';
 }
 
 static int
@@ -166,7 +211,11 @@ split_inline(struct resp_parser *p, char *s, size_t n)
 			i++;
 		if (i == n)
 			return true;
-		start = w = i;
+		/* Most words have no quote: skip their bytes, which stay where they are. */
+		start = i;
+		while (i < n && !ends_bare_run(s[i]))
+			i++;
+		w = i;
 		while (!done) {
 			if (quote == '"') {
 				if (i == n)
@@ -276,17 +325,22 @@ parse_multibulk(struct resp_parser *p, char *buf, size_t len, const struct resp_
 	int64_t n;
 
 	if (p->state == ST_COUNT) {
-		switch (find_line_end(p, buf, len, '\r', &cr)) {
-		case LINE_MORE:
-			return RESP_MORE;
-		case LINE_TOO_BIG:
-			return fail(p, "too big mbulk count string");
-		case LINE_FOUND:
-			break;
+		bool ok = true;
+
+		if (!quick_line(buf, 0, len, &n, &cr)) {
+			switch (find_line_end(p, buf, len, '\r', &cr)) {
+			case LINE_MORE:
+				return RESP_MORE;
+			case LINE_TOO_BIG:
+				return fail(p, "too big mbulk count string");
+			case LINE_FOUND:
+				break;
+			}
+			if (cr + 2 > len)
+				return RESP_MORE;
+			ok = num_parse_i64(buf + 1, cr - 1, &n);
 		}
-		if (cr + 2 > len)
-			return RESP_MORE;
-		if (!num_parse_i64(buf + 1, cr - 1, &n) || n > INT_MAX)
+		if (!ok || n > INT_MAX)
 			return fail(p, "invalid multibulk length");
 		if (n > RESP_NOAUTH_MAX_ARGS && !lim->authenticated)
 			return fail(p, "unauthenticated multibulk length");
@@ -303,27 +357,24 @@ parse_multibulk(struct resp_parser *p, char *buf, size_t len, const struct resp_
 
 	while (p->mbulk_left > 0) {
 		if (p->state == ST_HDR) {
-			switch (find_line_end(p, buf, len, '\r', &cr)) {
-			case LINE_MORE:
-				return RESP_MORE;
-			case LINE_TOO_BIG:
-				return fail(p, "too big bulk count string");
-			case LINE_FOUND:
-				break;
+			if (p->pos >= len || buf[p->pos] != '$' ||
+			    !quick_line(buf, p->pos, len, &n, &cr)) {
+				switch (find_line_end(p, buf, len, '\r', &cr)) {
+				case LINE_MORE:
+					return RESP_MORE;
+				case LINE_TOO_BIG:
+					return fail(p, "too big bulk count string");
+				case LINE_FOUND:
+					break;
+				}
+				if (cr + 2 > len)
+					return RESP_MORE;
+				if (buf[p->pos] != '$')
+					return fail_expected(p, buf[p->pos]);
+				if (!num_parse_i64(buf + p->pos + 1, cr - p->pos - 1, &n))
+					n = -1;
 			}
-			if (cr + 2 > len)
-				return RESP_MORE;
-			if (buf[p->pos] != '$') {
-				char got = buf[p->pos];
-				char msg[32];
-
-				/* Redis turns CR and LF in error replies into spaces. */
-				if (got == '\r' || got == '\n')
-					got = ' ';
-				snprintf(msg, sizeof msg, "expected '$', got '%c'", got);
-				return fail(p, msg);
-			}
-			if (!num_parse_i64(buf + p->pos + 1, cr - p->pos - 1, &n) || n < 0 ||
+			if (n < 0 ||
 			    (lim->max_bulk_len != 0 && (uint64_t)n > lim->max_bulk_len))
 				return fail(p, "invalid bulk length");
 			if (n > RESP_NOAUTH_MAX_BULK && !lim->authenticated)

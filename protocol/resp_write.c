@@ -4,7 +4,8 @@
  * Command handlers (through replica/server/reply.c) append replies to a struct resp_out, which
  * the connection writes to its socket. Every encoder computes how many bytes it needs, asks
  * make_room() once if they are not free, and formats straight into the buffer: numbers with
- * num_fmt_*, no snprintf except for doubles, where "%.17g" is the format Redis 7.0 uses.
+ * num_fmt_*, no snprintf except for non-integral doubles, where "%.17g" is the format Redis 7.0
+ * uses.
  * A payload too big for the free space is split: what fits goes into the current buffer and one
  * make_room() call takes the rest, so a large value is copied once, not chunk by chunk.
  */
@@ -221,6 +222,10 @@ resp_add_double(struct resp_out *o, double d)
 	if (isinf(d)) {
 		s = d > 0 ? "inf" : "-inf";
 		n = d > 0 ? 3 : 4;
+	} else if (d > -1e17 && d < 1e17 && d == (double)(int64_t)d &&
+	    !(d == 0 && signbit(d))) {
+		/* "%.17g" prints an integral value below 1e17 exactly, as its digits alone. */
+		n = num_fmt_i64(buf, (int64_t)d);
 	} else {
 		n = (size_t)snprintf(buf, sizeof buf, "%.17g", d);
 	}
