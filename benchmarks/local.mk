@@ -16,4 +16,8 @@ BENCH_PROGS += %D%/bench_match
 %C%_bench_match_SOURCES = %D%/bench_match.c
 %C%_bench_match_LDADD = storage/libstorage.a $(BENCH_LDADD)
 
+BENCH_PROGS += %D%/bench_storage
+%C%_bench_storage_SOURCES = %D%/bench_storage.c
+%C%_bench_storage_LDADD = storage/libstorage.a $(BENCH_LDADD)
+
 noinst_PROGRAMS += $(BENCH_PROGS)

@@ -1,4 +1,15 @@
-# storage/: the data (libc, zstd and storage/base only).
+# storage/: the data (libc, zstd and storage/base only). One library; each module's unit test
+# links it with storage/base/libbase.a and nothing else.
 noinst_LIBRARIES += %D%/libstorage.a
 %C%_libstorage_a_SOURCES = \
+	%D%/dict.c %D%/dict.h \
+	%D%/obj.c %D%/obj.h %D%/kv.h \
+	%D%/store.c %D%/store.h %D%/store_int.h \
+	%D%/expire.c \
+	%D%/t_string.c %D%/t_bitmap.c %D%/t_string.h %D%/t_string_int.h \
 	%D%/match.c %D%/match.h
+# storage/rdb: RDB string values, the DUMP/RESTORE payload, LZF and CRC-64.
+%C%_libstorage_a_SOURCES += \
+	%D%/rdb/crc64.c %D%/rdb/crc64.h \
+	%D%/rdb/lzf.c %D%/rdb/lzf.h \
+	%D%/rdb/rdb_value.c %D%/rdb/rdb_value.h

@@ -29,6 +29,26 @@ test_unit_check_match_SOURCES = test/unit/check_match.c
 test_unit_check_match_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 test_unit_check_match_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
 
+check_PROGRAMS += test/unit/check_rdb_value
+test_unit_check_rdb_value_SOURCES = test/unit/check_rdb_value.c
+test_unit_check_rdb_value_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_rdb_value_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_dict
+test_unit_check_dict_SOURCES = test/unit/check_dict.c
+test_unit_check_dict_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_dict_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_store
+test_unit_check_store_SOURCES = test/unit/check_store.c
+test_unit_check_store_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_store_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_string
+test_unit_check_string_SOURCES = test/unit/check_string.c
+test_unit_check_string_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_string_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
+
 TESTS += $(check_PROGRAMS)
 
 # Integration tests: python3 scripts that start real redis-server and replicant processes.

@@ -1,0 +1,180 @@
+/*
+ * obj.c: reading a value out of its key's allocation (layout in kv.h), names for TYPE and
+ * OBJECT ENCODING, and the per-type payload destructor and copier that the store calls.
+ *
+ * A new type adds its cases to obj_payload_free, obj_payload_dup and obj_mem_usage.
+ */
+#include <assert.h>
+
+#include "storage/base/mem.h"
+#include "storage/kv.h"
+#include "storage/obj.h"
+#include "storage/t_string.h"
+
+const char *
+obj_type_name(enum obj_type t)
+{
+	switch (t) {
+	case OBJ_STRING:
+		return "string";
+	case OBJ_LIST:
+		return "list";
+	case OBJ_SET:
+		return "set";
+	case OBJ_ZSET:
+		return "zset";
+	case OBJ_HASH:
+		return "hash";
+	case OBJ_MODULE:
+		return "module";
+	case OBJ_STREAM:
+		return "stream";
+	}
+	return "unknown";
+}
+
+const char *
+obj_encoding_name(enum obj_encoding e)
+{
+	switch (e) {
+	case OBJ_ENC_RAW:
+		return "raw";
+	case OBJ_ENC_INT:
+		return "int";
+	case OBJ_ENC_HASHTABLE:
+		return "hashtable";
+	case OBJ_ENC_ZIPMAP:
+		return "zipmap";
+	case OBJ_ENC_LINKEDLIST:
+		return "linkedlist";
+	case OBJ_ENC_ZIPLIST:
+		return "ziplist";
+	case OBJ_ENC_INTSET:
+		return "intset";
+	case OBJ_ENC_SKIPLIST:
+		return "skiplist";
+	case OBJ_ENC_EMBSTR:
+		return "embstr";
+	case OBJ_ENC_QUICKLIST:
+		return "quicklist";
+	case OBJ_ENC_STREAM:
+		return "stream";
+	case OBJ_ENC_LISTPACK:
+		return "listpack";
+	}
+	return "unknown";
+}
+
+const char *
+obj_key(const struct obj *o, size_t *len)
+{
+	const struct kv *kv = kv_of(o);
+
+	*len = kv_keylen(kv);
+	return (const char *)kv_key(kv);
+}
+
+int64_t
+obj_expire(const struct obj *o)
+{
+	return kv_expire(kv_of(o));
+}
+
+int64_t
+obj_idle_seconds(const struct obj *o, int64_t now_ms)
+{
+	uint32_t now = (uint32_t)(now_ms / 1000);
+
+	/* Unsigned difference: correct across the 2^32 wrap, and a clock step back reads as 0. */
+	return now >= o->lru ? (int64_t)(now - o->lru) : 0;
+}
+
+void
+obj_set_idle_seconds(struct obj *o, int64_t idle, int64_t now_ms)
+{
+	int64_t now = now_ms / 1000;
+
+	if (idle < 0)
+		idle = 0;
+	if (idle > now)
+		idle = now;
+	o->lru = (uint32_t)(now - idle);
+}
+
+int64_t
+obj_int(const struct obj *o)
+{
+	int64_t v;
+
+	assert(obj_encoding(o) == OBJ_ENC_INT);
+	memcpy(&v, kv_payload(kv_of(o)), sizeof v);
+	return v;
+}
+
+void
+obj_set_int(struct obj *o, int64_t v)
+{
+	assert(obj_encoding(o) == OBJ_ENC_INT);
+	memcpy(kv_payload(kv_of(o)), &v, sizeof v);
+}
+
+const char *
+obj_embstr(const struct obj *o, size_t *len)
+{
+	assert(obj_encoding(o) == OBJ_ENC_EMBSTR);
+	*len = o->vlen;
+	return (const char *)kv_payload(kv_of(o));
+}
+
+void *
+obj_ptr(const struct obj *o)
+{
+	void *p;
+
+	assert(obj_encoding(o) != OBJ_ENC_INT && obj_encoding(o) != OBJ_ENC_EMBSTR);
+	memcpy(&p, kv_payload(kv_of(o)), sizeof p);
+	return p;
+}
+
+void
+obj_set_ptr(struct obj *o, void *p)
+{
+	assert(obj_encoding(o) != OBJ_ENC_INT && obj_encoding(o) != OBJ_ENC_EMBSTR);
+	memcpy(kv_payload(kv_of(o)), &p, sizeof p);
+}
+
+size_t
+obj_mem_usage(const struct obj *o)
+{
+	size_t n = xsize(kv_of(o));
+
+	if (obj_encoding(o) != OBJ_ENC_INT && obj_encoding(o) != OBJ_ENC_EMBSTR)
+		n += xsize(obj_ptr(o));
+	return n;
+}
+
+void
+obj_payload_free(enum obj_type type, enum obj_encoding enc, void *ptr)
+{
+	switch (type) {
+	case OBJ_STRING:
+		xfree(ptr);
+		return;
+	default:
+		/* Other types arrive with their modules; none can be stored yet. */
+		assert(ptr == NULL);
+		return;
+	}
+}
+
+void *
+obj_payload_dup(enum obj_type type, enum obj_encoding enc, const void *ptr)
+{
+	switch (type) {
+	case OBJ_STRING:
+		return tstr_raw_dup(ptr);
+	default:
+		assert(!"obj_payload_dup: type without a payload copier");
+		return NULL;
+	}
+}

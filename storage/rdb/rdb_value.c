@@ -1,0 +1,315 @@
+/*
+ * rdb_value.c: RDB lengths and strings, and the DUMP payload around them (see rdb_value.h).
+ *
+ * Length prefix (the top two bits of the first byte):
+ *   00xxxxxx                6-bit length
+ *   01xxxxxx xxxxxxxx       14-bit length, big endian
+ *   10000000 + 4 bytes      32-bit length, big endian
+ *   10000001 + 8 bytes      64-bit length, big endian
+ *   11xxxxxx                not a length: a special string encoding follows
+ *                           (0 INT8, 1 INT16, 2 INT32 little endian; 3 LZF: clen, len, blob)
+ */
+#include <string.h>
+
+#include "storage/base/mem.h"
+#include "storage/base/num.h"
+#include "storage/rdb/crc64.h"
+#include "storage/rdb/lzf.h"
+#include "storage/rdb/rdb_value.h"
+
+#define RDB_ENCVAL	3
+#define RDB_ENC_INT8	0
+#define RDB_ENC_INT16	1
+#define RDB_ENC_INT32	2
+#define RDB_ENC_LZF	3
+#define RDB_32BITLEN	0x80
+#define RDB_64BITLEN	0x81
+
+/* Longest string Redis tries as an integer, and the shortest it tries to compress. */
+#define RDB_INT_MAX_CHARS	11
+#define RDB_LZF_MIN_LEN		21
+
+size_t
+rdb_save_len(unsigned char *dst, uint64_t len)
+{
+	if (len < (1 << 6)) {
+		dst[0] = (unsigned char)len;
+		return 1;
+	}
+	if (len < (1 << 14)) {
+		dst[0] = (unsigned char)(0x40 | len >> 8);
+		dst[1] = (unsigned char)len;
+		return 2;
+	}
+	if (len <= UINT32_MAX) {
+		dst[0] = RDB_32BITLEN;
+		for (int i = 0; i < 4; i++)
+			dst[1 + i] = (unsigned char)(len >> (24 - 8 * i));
+		return 5;
+	}
+	dst[0] = RDB_64BITLEN;
+	for (int i = 0; i < 8; i++)
+		dst[1 + i] = (unsigned char)(len >> (56 - 8 * i));
+	return 9;
+}
+
+/* Writes v as INT8/INT16/INT32 if it fits one; returns the bytes written, or 0. */
+static size_t
+save_int(unsigned char *dst, int64_t v)
+{
+	uint32_t u = (uint32_t)v;
+	size_t n;
+
+	if (v >= INT8_MIN && v <= INT8_MAX) {
+		dst[0] = RDB_ENCVAL << 6 | RDB_ENC_INT8;
+		n = 1;
+	} else if (v >= INT16_MIN && v <= INT16_MAX) {
+		dst[0] = RDB_ENCVAL << 6 | RDB_ENC_INT16;
+		n = 2;
+	} else if (v >= INT32_MIN && v <= INT32_MAX) {
+		dst[0] = RDB_ENCVAL << 6 | RDB_ENC_INT32;
+		n = 4;
+	} else {
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		dst[1 + i] = (unsigned char)(u >> (8 * i));
+	return 1 + n;
+}
+
+/*
+ * Writes s/len LZF-compressed if that saves at least 5 bytes (Redis' threshold); returns the
+ * bytes written, or 0. The blob is compressed past room for both length prefixes, then moved
+ * down behind the prefixes once its length is known.
+ */
+static size_t
+save_lzf(unsigned char *dst, const void *s, size_t len)
+{
+	unsigned char *blob = dst + 1 + 2 * RDB_LEN_MAX;
+	size_t clen, n;
+
+	if (len <= 4)
+		return 0;
+	clen = lzf_compress(s, len, blob, len - 4);
+	if (clen == 0)
+		return 0;
+	dst[0] = RDB_ENCVAL << 6 | RDB_ENC_LZF;
+	n = 1 + rdb_save_len(dst + 1, clen);
+	n += rdb_save_len(dst + n, len);
+	memmove(dst + n, blob, clen);
+	return n + clen;
+}
+
+size_t
+rdb_save_string(unsigned char *dst, const void *s, size_t len)
+{
+	size_t n;
+
+	if (len <= RDB_INT_MAX_CHARS) {
+		int64_t v;
+
+		if (num_parse_i64(s, len, &v) && (n = save_int(dst, v)) > 0)
+			return n;
+	}
+	if (len >= RDB_LZF_MIN_LEN && (n = save_lzf(dst, s, len)) > 0)
+		return n;
+	n = rdb_save_len(dst, len);
+	if (len > 0)
+		memcpy(dst + n, s, len);
+	return n + len;
+}
+
+size_t
+rdb_dump_string(unsigned char *dst, const void *s, size_t len)
+{
+	size_t n = 0;
+	uint64_t crc;
+
+	dst[n++] = RDB_TYPE_STRING;
+	n += rdb_save_string(dst + n, s, len);
+	dst[n++] = RDB_VERSION & 0xff;
+	dst[n++] = RDB_VERSION >> 8;
+	crc = crc64_update(0, dst, n);
+	for (int i = 0; i < 8; i++)
+		dst[n++] = (unsigned char)(crc >> (8 * i));
+	return n;
+}
+
+bool
+rdb_dump_verify(const void *payload, size_t len)
+{
+	const unsigned char *p = payload, *t;
+	uint64_t crc = 0;
+	unsigned ver;
+
+	if (len < RDB_DUMP_TRAILER)
+		return false;
+	t = p + len - RDB_DUMP_TRAILER;
+	ver = (unsigned)t[0] | (unsigned)t[1] << 8;
+	if (ver > RDB_VERSION)
+		return false;
+	for (int i = 7; i >= 0; i--)
+		crc = crc << 8 | t[2 + i];
+	return crc64_update(0, p, len - 8) == crc;
+}
+
+void
+rdb_string_free(struct rdb_string *s)
+{
+	xfree(s->heap);
+	s->heap = NULL;
+	s->ptr = NULL;
+	s->len = 0;
+}
+
+/*
+ * Reads a length prefix. Returns true and sets *v and *enc (true: *v is a special encoding
+ * number, not a length), or false if the bytes end too soon or the marker is unknown.
+ */
+static bool
+load_len(const unsigned char *p, size_t len, size_t *pos, uint64_t *v, bool *enc)
+{
+	unsigned char b;
+	int nbytes;
+
+	if (*pos >= len)
+		return false;
+	b = p[(*pos)++];
+	*enc = false;
+	switch (b >> 6) {
+	case RDB_ENCVAL:
+		*enc = true;
+		/* FALLTHROUGH */
+	case 0:
+		*v = b & 0x3f;
+		return true;
+	case 1:
+		if (*pos >= len)
+			return false;
+		*v = (uint64_t)(b & 0x3f) << 8 | p[(*pos)++];
+		return true;
+	}
+	if (b == RDB_32BITLEN)
+		nbytes = 4;
+	else if (b == RDB_64BITLEN)
+		nbytes = 8;
+	else
+		return false;
+	if (len - *pos < (size_t)nbytes)
+		return false;
+	*v = 0;
+	for (int i = 0; i < nbytes; i++)
+		*v = *v << 8 | p[(*pos)++];
+	return true;
+}
+
+static bool
+load_int(const unsigned char *p, size_t len, size_t *pos, uint64_t kind, struct rdb_string *out)
+{
+	size_t n = kind == RDB_ENC_INT8 ? 1 : kind == RDB_ENC_INT16 ? 2 : 4;
+	uint32_t u = 0;
+	int64_t v;
+
+	if (len - *pos < n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		u |= (uint32_t)p[*pos + i] << (8 * i);
+	*pos += n;
+	if (n == 1)
+		v = (int8_t)u;
+	else if (n == 2)
+		v = (int16_t)u;
+	else
+		v = (int32_t)u;
+	out->len = num_fmt_i64(out->ibuf, v);
+	out->ptr = out->ibuf;
+	return true;
+}
+
+static bool
+load_lzf(const unsigned char *p, size_t len, size_t *pos, struct rdb_string *out)
+{
+	uint64_t clen, ulen;
+	size_t have;
+	bool enc;
+
+	if (!load_len(p, len, pos, &clen, &enc) || !load_len(p, len, pos, &ulen, &enc))
+		return false;
+	if (clen > len - *pos)
+		return false;
+	/*
+	 * liblzf reports every failure as output length 0, so a blob that claims length 0
+	 * "decompresses" whatever it holds. Otherwise the blob must produce exactly ulen bytes.
+	 */
+	if (ulen == 0) {
+		*pos += clen;
+		out->ptr = out->ibuf;
+		out->len = 0;
+		return true;
+	}
+	if (!lzf_decompressed_len(p + *pos, clen, &have) || have != ulen)
+		return false;
+	out->heap = xmalloc(have);
+	if (lzf_decompress(p + *pos, clen, out->heap, have) != have) {
+		rdb_string_free(out);
+		return false;
+	}
+	*pos += clen;
+	out->ptr = out->heap;
+	out->len = have;
+	return true;
+}
+
+bool
+rdb_load_string(const unsigned char *p, size_t len, size_t *pos, struct rdb_string *out)
+{
+	uint64_t v;
+	bool enc;
+
+	out->heap = NULL;
+	out->ptr = NULL;
+	out->len = 0;
+	if (!load_len(p, len, pos, &v, &enc))
+		return false;
+	if (enc) {
+		switch (v) {
+		case RDB_ENC_INT8:
+		case RDB_ENC_INT16:
+		case RDB_ENC_INT32:
+			return load_int(p, len, pos, v, out);
+		case RDB_ENC_LZF:
+			return load_lzf(p, len, pos, out);
+		default:
+			return false;
+		}
+	}
+	if (v > len - *pos)
+		return false;
+	out->ptr = (const char *)p + *pos;
+	out->len = (size_t)v;
+	*pos += (size_t)v;
+	return true;
+}
+
+/* Redis 7.0's rdbIsObjectType: the type bytes that may precede a value. */
+static bool
+is_object_type(unsigned t)
+{
+	return t <= 7 || (t >= 9 && t <= 19);
+}
+
+enum rdb_restore_result
+rdb_restore_string(const void *payload, size_t len, struct rdb_string *out)
+{
+	const unsigned char *p = payload;
+	size_t pos = 1;
+
+	out->heap = NULL;
+	out->ptr = NULL;
+	out->len = 0;
+	if (len < 1 || !is_object_type(p[0]))
+		return RDB_RESTORE_BAD;
+	if (p[0] != RDB_TYPE_STRING)
+		return RDB_RESTORE_TYPE;
+	return rdb_load_string(p, len, &pos, out) ? RDB_RESTORE_OK : RDB_RESTORE_BAD;
+}
