@@ -12,13 +12,17 @@ noinst_LIBRARIES += %D%/libreplica.a
 	%D%/server/reply.c \
 	%D%/server/dispatch.c \
 	%D%/server/info.c \
+	%D%/server/multi.c %D%/server/multi.h \
 	%D%/commands/cmd.h \
 	%D%/commands/commands.def \
 	%D%/commands/cmd_table.c \
 	%D%/commands/args.c \
 	%D%/commands/cmd_command.c \
 	%D%/commands/cmd_conn.c \
-	%D%/commands/cmd_server.c
+	%D%/commands/cmd_server.c \
+	%D%/commands/cmd_db.c \
+	%D%/commands/keys.def %D%/commands/cmd_keys.c \
+	%D%/commands/string.def %D%/commands/cmd_string.c
 
 REPLICA_LIBS = %D%/libreplica.a %D%/libconfig.a storage/libstorage.a protocol/libprotocol.a \
 	storage/base/libbase.a $(LIBEVENT_LIBS) $(HIREDIS_LIBS) $(ZSTD_LIBS)

@@ -17,6 +17,8 @@
 
 struct server;
 struct conn;
+struct db;
+struct obj;
 
 /* Command flags; their names (COMMAND INFO) are in cmd_table.c. */
 enum {
@@ -77,6 +79,7 @@ struct cmd_ctx {
 	int argc;
 	struct resp_out *out;		/* the reply goes here */
 	int64_t now_ms;			/* the time of this command (unix ms) */
+	struct db *db;			/* the selected database */
 };
 
 typedef void (*cmd_proc)(struct cmd_ctx *ctx);
@@ -134,6 +137,19 @@ void cmd_reply_error(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((f
 void cmd_reply_syntax_error(struct cmd_ctx *ctx);
 void cmd_reply_ok(struct cmd_ctx *ctx);
 void cmd_reply_help(struct cmd_ctx *ctx, const char *const *lines);
+
+/*
+ * Keyspace access for handlers (cmd_db.c). The lookups count INFO's keyspace_hits/misses as
+ * Redis does; every change to a key must be signalled so that WATCH sees it.
+ */
+struct obj *cmd_lookup_read(struct cmd_ctx *ctx, const struct resp_arg *key);
+struct obj *cmd_lookup_write(struct cmd_ctx *ctx, const struct resp_arg *key);
+/* Key key of db was changed, deleted or its TTL altered (Redis' signalModifiedKey). */
+void cmd_signal_modified(struct cmd_ctx *ctx, struct db *db, const char *key, size_t klen);
+/* Every key of db (or of every db when db is NULL) may have changed: FLUSHDB, FLUSHALL, SWAPDB. */
+void cmd_signal_flushed(struct cmd_ctx *ctx, struct db *db);
+/* "-WRONGTYPE Operation against a key holding the wrong kind of value" */
+void cmd_reply_wrongtype(struct cmd_ctx *ctx);
 
 /* Handlers, one per row of commands.def (see the cmd_*.c files). */
 #define CMD(name, parent, proc, arity, flags, first, last, step, acl, kflags, tips, group, since, summary) \

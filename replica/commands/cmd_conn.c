@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "replica/commands/cmd.h"
+#include "replica/server/multi.h"
 #include "replica/server/server.h"
 #include "storage/base/mem.h"
 #include "storage/base/num.h"
@@ -44,6 +45,7 @@ cmd_reset(struct cmd_ctx *ctx)
 {
 	struct conn *c = ctx->conn;
 
+	multi_reset(c);
 	c->db = 0;
 	c->resp = 2;
 	c->out.proto = 2;

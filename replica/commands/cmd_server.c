@@ -8,6 +8,7 @@
 #include "replica/server/server.h"
 #include "storage/base/mem.h"
 #include "storage/match.h"
+#include "storage/store.h"
 
 void
 cmd_config_get(struct cmd_ctx *ctx)
@@ -120,7 +121,7 @@ cmd_time(struct cmd_ctx *ctx)
 void
 cmd_dbsize(struct cmd_ctx *ctx)
 {
-	resp_add_int(ctx->out, (int64_t)server_db_keys(ctx->srv, ctx->conn->db));
+	resp_add_int(ctx->out, (int64_t)store_db_size(ctx->db));
 }
 
 void

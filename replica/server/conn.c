@@ -21,6 +21,7 @@
 
 #include "replica/commands/cmd.h"
 #include "replica/log.h"
+#include "replica/server/multi.h"
 #include "replica/server/server.h"
 #include "storage/base/mem.h"
 
@@ -159,6 +160,7 @@ conn_free(struct conn *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	srv->nclients--;
+	multi_reset(c);
 	conn_release_qbuf(c);
 	reply_free(c);
 	resp_parser_free(&c->parser);

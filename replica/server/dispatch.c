@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "replica/commands/cmd.h"
+#include "replica/server/multi.h"
 #include "replica/server/server.h"
+#include "storage/store.h"
 
 #define ERR_NOAUTH	"-NOAUTH Authentication required.\r\n"
 #define ERR_READONLY	"-READONLY You can't write against a read only replica.\r\n"
@@ -84,6 +86,18 @@ server_dispatch(struct conn *c, struct resp_arg *argv, int argc)
 		resp_add_const(&c->out, ERR_READONLY);
 		goto rejected;
 	}
+	if (multi_active(c)) {
+		if (def->flags & CMD_NO_MULTI) {
+			resp_add_const(&c->out, "-ERR Command not allowed inside a transaction\r\n");
+			goto rejected;
+		}
+		if (def->proc != cmd_exec && def->proc != cmd_discard && def->proc != cmd_multi &&
+		    def->proc != cmd_watch && def->proc != cmd_quit && def->proc != cmd_reset) {
+			multi_queue(c, def, argv, argc);
+			reply_check_limits(c, server_time_ms());
+			return;
+		}
+	}
 
 	ctx.srv = srv;
 	ctx.conn = c;
@@ -91,6 +105,7 @@ server_dispatch(struct conn *c, struct resp_arg *argv, int argc)
 	ctx.argc = argc;
 	ctx.out = &c->out;
 	ctx.now_ms = server_time_ms();
+	ctx.db = store_db(srv->store, (unsigned)c->db);
 	for (int i = 0; i < argc; i++)
 		c->argv_mem += argv[i].len;
 	def->proc(&ctx);
@@ -101,6 +116,7 @@ server_dispatch(struct conn *c, struct resp_arg *argv, int argc)
 	return;
 
 rejected:
+	multi_flag_error(c);
 	srv->stats.error_replies++;
 	reply_check_limits(c, server_time_ms());
 }

@@ -14,6 +14,7 @@
 #include "replica/commands/cmd.h"
 #include "replica/server/server.h"
 #include "storage/base/mem.h"
+#include "storage/store.h"
 
 #define REDIS_COMPAT_VERSION "7.0.15"
 
@@ -76,10 +77,7 @@ rss_bytes(void)
 uint64_t
 server_db_keys(struct server *srv, int db)
 {
-	/* The keyspace arrives with storage/ (issue 3); until then every database is empty. */
-	(void)srv;
-	(void)db;
-	return 0;
+	return store_db_size(store_db(srv->store, (unsigned)db));
 }
 
 static void
@@ -258,12 +256,13 @@ static void
 section_keyspace(struct server *srv, struct text *t)
 {
 	text_printf(t, "# Keyspace\r\n");
-	for (int db = 0; db < srv->cfg->databases; db++) {
-		uint64_t keys = server_db_keys(srv, db);
+	for (int i = 0; i < srv->cfg->databases; i++) {
+		struct db *db = store_db(srv->store, (unsigned)i);
+		size_t keys = store_db_size(db);
 
 		if (keys > 0)
-			text_printf(t, "db%d:keys=%llu,expires=0,avg_ttl=0\r\n", db,
-			    (unsigned long long)keys);
+			text_printf(t, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld\r\n", i, keys,
+			    store_db_expires(db), (long long)store_db_avg_ttl(db));
 	}
 }
 

@@ -21,6 +21,7 @@
 #include "replica/log.h"
 #include "replica/server/server.h"
 #include "storage/base/mem.h"
+#include "storage/store.h"
 
 int64_t
 server_time_us(void)
@@ -29,6 +30,16 @@ server_time_us(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static uint64_t
+monotonic_us(void *arg)
+{
+	struct timespec ts;
+
+	(void)arg;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 int64_t
@@ -168,6 +179,12 @@ on_cron(evutil_socket_t fd, short what, void *arg)
 		s->ops_sample_time_ms = now;
 		s->ops_sample_count = s->commands_processed;
 	}
+	/* Background work on the keyspace, each with a time budget: a quarter of a cron tick for
+	 * active expiry, as Redis' slow cycle; 1 ms of rehashing. */
+	if (store_get_mode(srv->store) == STORE_OFFLINE)
+		s->expired_keys += store_expire_cycle(srv->store, now,
+		    (uint64_t)(250000 / (srv->cfg->hz > 0 ? srv->cfg->hz : 10)));
+	store_rehash_step(srv->store, 1000);
 	for (struct conn *c = srv->clients; c != NULL; c = c->next) {
 		if (c->flags & CONN_CLOSE_ASAP)
 			continue;
@@ -237,6 +254,12 @@ server_init(struct server *srv, struct config *cfg, char *err, size_t errlen)
 	n = readlink("/proc/self/exe", srv->executable, sizeof(srv->executable) - 1);
 	srv->executable[n > 0 ? n : 0] = '\0';
 	srv->cmd_calls = xcalloc(cmd_table_size(), sizeof(*srv->cmd_calls));
+	srv->store = store_new((unsigned)cfg->databases, (uint64_t)server_time_us() ^ (uint64_t)getpid());
+	store_set_clock(srv->store, monotonic_us, NULL);
+	/* Without a primary to follow, or with writes allowed, replicant expires keys itself as a
+	 * Redis primary does; following a primary it waits for the primary's DEL. */
+	store_set_mode(srv->store, cfg->replicaof_host == NULL || !cfg->replica_read_only ?
+	    STORE_OFFLINE : STORE_REPLICA);
 
 	if (cfg->port != 0) {
 		for (int i = 0; i < cfg->nbind; i++) {
@@ -320,6 +343,8 @@ server_free(struct server *srv)
 		srv->base = NULL;
 	}
 	reply_pool_free(srv);
+	store_free(srv->store);
+	srv->store = NULL;
 	xfree(srv->cmd_calls);
 	srv->cmd_calls = NULL;
 }

@@ -21,6 +21,9 @@
 #include "replica/config.h"
 
 struct cmd_def;
+struct store;
+struct multi_state;
+struct watch;
 
 /* Replies are queued in chunks of this size; query buffers start at this size too. */
 #define SERVER_CHUNK_BYTES	(16 * 1024)
@@ -75,6 +78,7 @@ struct conn {
 
 	/* session */
 	int db;
+	struct multi_state *multi;	/* MULTI queue and WATCHed keys; NULL when unused */
 	int resp;			/* 2 or 3 */
 	char *name;			/* CLIENT SETNAME; NULL = none */
 	const struct cmd_def *last_cmd;
@@ -131,6 +135,9 @@ struct server {
 	struct reply_chunk *free_chunks;	/* SERVER_CHUNK_BYTES chunks ready for reuse */
 	size_t nfree_chunks;
 
+	struct store *store;		/* the keyspace */
+	struct watch *watched_keys;	/* every client's WATCHed keys (multi.c) */
+	size_t nwatched;
 	struct server_stats stats;
 	uint64_t *cmd_calls;		/* per command row: calls */
 	uint64_t *cmd_usec;		/* per command row: microseconds spent */

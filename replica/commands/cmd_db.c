@@ -1,0 +1,44 @@
+/*
+ * cmd_db.c: the keyspace as handlers see it: lookups that keep INFO's hit/miss counters, and
+ * the modification signals that WATCH (replica/server/multi.c) listens to.
+ */
+#include "replica/commands/cmd.h"
+#include "replica/server/multi.h"
+#include "replica/server/server.h"
+#include "storage/store.h"
+
+struct obj *
+cmd_lookup_read(struct cmd_ctx *ctx, const struct resp_arg *key)
+{
+	struct obj *o = store_lookup_read(ctx->db, key->ptr, key->len, ctx->now_ms);
+
+	if (o != NULL)
+		ctx->srv->stats.keyspace_hits++;
+	else
+		ctx->srv->stats.keyspace_misses++;
+	return o;
+}
+
+struct obj *
+cmd_lookup_write(struct cmd_ctx *ctx, const struct resp_arg *key)
+{
+	return store_lookup_write(ctx->db, key->ptr, key->len, ctx->now_ms);
+}
+
+void
+cmd_signal_modified(struct cmd_ctx *ctx, struct db *db, const char *key, size_t klen)
+{
+	multi_touch_key(ctx->srv, db, key, klen);
+}
+
+void
+cmd_signal_flushed(struct cmd_ctx *ctx, struct db *db)
+{
+	multi_touch_db(ctx->srv, db);
+}
+
+void
+cmd_reply_wrongtype(struct cmd_ctx *ctx)
+{
+	resp_add_const(ctx->out, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
+}
