@@ -373,7 +373,8 @@ dict_rehash(struct dict *d, unsigned n)
 	}
 	if (d->used[0] != 0)
 		return true;
-	table_free(d, 0);
+	/* Every old bucket was cleared as it moved: no overflow bucket is left to free. */
+	xfree(d->raw[0]);
 	d->ht[0] = d->ht[1];
 	d->raw[0] = d->raw[1];
 	d->mask[0] = d->mask[1];

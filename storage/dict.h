@@ -64,7 +64,7 @@ void dict_release(struct dict *d, dict_free_fn free_fn, void *arg);
 size_t dict_size(const struct dict *d);
 /* Returns the number of top-level buckets over both arrays (for tests and statistics). */
 size_t dict_buckets(const struct dict *d);
-/* Returns the bytes the table itself holds (bucket arrays and overflow buckets). */
+/* Returns the bytes the table itself holds (bucket arrays and overflow buckets); walks them all. */
 size_t dict_mem_usage(const struct dict *d);
 /* Returns true while two bucket arrays are in use. */
 bool dict_is_rehashing(const struct dict *d);

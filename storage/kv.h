@@ -23,6 +23,7 @@
 #include "storage/obj.h"
 
 #define KV_F_EXPIRE 0x01
+#define KV_F_SHARED 0x02	/* an int that Redis would hold as a shared integer */
 #define KV_LONGKEY 255
 
 struct kv {

@@ -116,6 +116,17 @@ obj_set_int(struct obj *o, int64_t v)
 {
 	assert(obj_encoding(o) == OBJ_ENC_INT);
 	memcpy(kv_payload(kv_of(o)), &v, sizeof v);
+	/* Redis' INCR leaves a shared integer exactly when the result is in the shared range. */
+	if (v >= 0 && v < OBJ_SHARED_INTEGERS)
+		o->flags |= KV_F_SHARED;
+	else
+		o->flags &= (uint8_t)~KV_F_SHARED;
+}
+
+int64_t
+obj_refcount(const struct obj *o)
+{
+	return (o->flags & KV_F_SHARED) ? OBJ_SHARED_REFCOUNT : 1;
 }
 
 const char *

@@ -71,7 +71,13 @@ struct obj_value {
 	const char *bytes;
 	size_t len;
 	void *ptr;
+	bool no_share;		/* an int that is never Redis' shared integer (COPY's duplicate) */
 };
+
+/* OBJECT REFCOUNT of Redis' shared integers (OBJ_SHARED_REFCOUNT). */
+#define OBJ_SHARED_REFCOUNT 2147483647
+/* Integers in [0, OBJ_SHARED_INTEGERS) are shared objects in Redis (OBJECT REFCOUNT). */
+#define OBJ_SHARED_INTEGERS 10000
 
 /* Returns the type of o. */
 static inline enum obj_type
@@ -99,6 +105,13 @@ const char *obj_key(const struct obj *o, size_t *len);
 
 /* Returns o's absolute expiry time in unix ms, or OBJ_NO_EXPIRE if o has no TTL. */
 int64_t obj_expire(const struct obj *o);
+
+/*
+ * Returns OBJECT REFCOUNT as Redis 7.0 answers for the same history: OBJ_SHARED_REFCOUNT for an
+ * int in [0, 10000) stored by SET, INCR and the like (Redis' shared integers), else 1. With a
+ * maxmemory-policy that disables shared integers (LRU/LFU), the caller answers 1.
+ */
+int64_t obj_refcount(const struct obj *o);
 
 /* Returns the seconds since o was last accessed or written (OBJECT IDLETIME) at now_ms. */
 int64_t obj_idle_seconds(const struct obj *o, int64_t now_ms);

@@ -38,9 +38,12 @@ kv_put_value(struct kv *kv, const struct obj_value *v)
 	kv->o.te = (uint8_t)(v->type | (v->enc << 3));
 	kv->o.vlen = v->enc == OBJ_ENC_EMBSTR ? (uint8_t)v->len : 0;
 	p = kv_payload(kv);
+	kv->o.flags &= (uint8_t)~KV_F_SHARED;
 	switch (v->enc) {
 	case OBJ_ENC_INT:
 		memcpy(p, &v->i, sizeof v->i);
+		if (!v->no_share && v->i >= 0 && v->i < OBJ_SHARED_INTEGERS)
+			kv->o.flags |= KV_F_SHARED;
 		break;
 	case OBJ_ENC_EMBSTR:
 		/* memmove: the bytes may come from this very allocation (a value set to itself). */
@@ -72,6 +75,7 @@ kv_get_value(const struct kv *kv, struct obj_value *v)
 	switch (v->enc) {
 	case OBJ_ENC_INT:
 		v->i = obj_int(o);
+		v->no_share = !(o->flags & KV_F_SHARED);
 		break;
 	case OBJ_ENC_EMBSTR:
 		v->bytes = obj_embstr(o, &v->len);
@@ -536,6 +540,7 @@ store_copy(struct db *db, const char *src, size_t slen, struct db *to, const cha
 	kv_get_value(kv_of(o), &v);
 	if (kv_has_ptr(kv_of(o)))
 		v.ptr = obj_payload_dup(v.type, v.enc, v.ptr);
+	v.no_share = true;	/* Redis' dupStringObject makes a private int */
 	store_set_value(to, dst, dlen, &v, obj_expire(o), now_ms);
 	return STORE_OK;
 }

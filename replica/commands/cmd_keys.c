@@ -22,11 +22,6 @@
 #include "storage/store.h"
 #include "storage/t_string.h"
 
-/* Redis' OBJ_SHARED_INTEGERS: values below it share one object whose refcount is INT_MAX. */
-#define SHARED_INTEGERS 10000
-/* Redis' OBJ_SHARED_REFCOUNT. */
-#define SHARED_REFCOUNT INT_MAX
-
 #define ERR_NO_SUCH_KEY	"-ERR no such key\r\n"
 #define ERR_SAME_OBJECT	"-ERR source and destination objects are the same\r\n"
 #define ERR_DB_RANGE	"-ERR DB index is out of range\r\n"
@@ -383,10 +378,9 @@ cmd_object_encoding(struct cmd_ctx *ctx)
 }
 
 /*
- * Redis counts references; replicant does not share values, so this answers what Redis would
- * for the same value: small non-negative integers are Redis' shared objects (with the default
- * maxmemory-policy), everything else has one reference. One case differs: COPY of such an
- * integer gives Redis an unshared object (refcount 1), here still the shared count.
+ * Redis counts references; replicant does not share values, so storage answers what Redis
+ * would for the same value and history (obj_refcount: shared small integers, COPY's private
+ * duplicate).
  */
 void
 cmd_object_refcount(struct cmd_ctx *ctx)
@@ -397,11 +391,7 @@ cmd_object_refcount(struct cmd_ctx *ctx)
 		resp_add_null(ctx->out);
 		return;
 	}
-	if (obj_type(o) == OBJ_STRING && obj_encoding(o) == OBJ_ENC_INT && obj_int(o) >= 0 &&
-	    obj_int(o) < SHARED_INTEGERS)
-		resp_add_int(ctx->out, SHARED_REFCOUNT);
-	else
-		resp_add_int(ctx->out, 1);
+	resp_add_int(ctx->out, obj_refcount(o));
 }
 
 void
