@@ -12,8 +12,38 @@
 #include "replica/server/server.h"
 #include "storage/store.h"
 
-#define ERR_NOAUTH	"-NOAUTH Authentication required.\r\n"
-#define ERR_READONLY	"-READONLY You can't write against a read only replica.\r\n"
+#define ERR_NOAUTH	"NOAUTH Authentication required."
+#define ERR_READONLY	"READONLY You can't write against a read only replica."
+
+/*
+ * Answers a command refused before it ran, with msg the whole error ("ERR ...", "NOAUTH ...").
+ * As in Redis, a refused EXEC discards the transaction and says why in an EXECABORT error
+ * (without msg's "ERR " code); any other refusal marks an open transaction as failed.
+ */
+static void
+reject(struct conn *c, const struct cmd_def *def, const char *msg, size_t len)
+{
+	if (def != NULL && def->proc == cmd_exec) {
+		char buf[600];
+		int n;
+
+		if (len >= 4 && memcmp(msg, "ERR ", 4) == 0) {
+			msg += 4;
+			len -= 4;
+		}
+		n = snprintf(buf, sizeof(buf), "EXECABORT Transaction discarded because of: %.*s",
+		    (int)len, msg);
+		if (n >= (int)sizeof(buf))
+			n = sizeof(buf) - 1;
+		multi_reset(c);
+		resp_add_error(&c->out, buf, (size_t)n);
+	} else {
+		multi_flag_error(c);
+		resp_add_error(&c->out, msg, len);
+	}
+	c->srv->stats.error_replies++;
+	reply_check_limits(c, server_time_ms());
+}
 
 /* Length of an argument as printf's "%.*s" would print it: up to its first NUL byte. */
 static int
@@ -54,7 +84,7 @@ reply_unknown(struct conn *c, struct resp_arg *argv, int argc, const struct cmd_
 	}
 	if (n >= (int)sizeof(msg))
 		n = sizeof(msg) - 1;
-	resp_add_error(&c->out, msg, (size_t)n);
+	reject(c, NULL, msg, (size_t)n);
 }
 
 void
@@ -67,7 +97,7 @@ server_dispatch(struct conn *c, struct resp_arg *argv, int argc)
 	def = cmd_lookup(argv, argc, &container);
 	if (def == NULL) {
 		reply_unknown(c, argv, argc, container);
-		goto rejected;
+		return;
 	}
 	c->last_cmd = def;
 	if (!cmd_arity_ok(def, argc)) {
@@ -75,21 +105,23 @@ server_dispatch(struct conn *c, struct resp_arg *argv, int argc)
 		int n = snprintf(msg, sizeof(msg), "ERR wrong number of arguments for '%s' command",
 		    def->fullname);
 
-		resp_add_error(&c->out, msg, (size_t)n);
-		goto rejected;
+		reject(c, def, msg, (size_t)n);
+		return;
 	}
 	if (!(c->flags & CONN_AUTHED) && !(def->flags & CMD_NO_AUTH)) {
-		resp_add_const(&c->out, ERR_NOAUTH);
-		goto rejected;
+		reject(c, def, ERR_NOAUTH, sizeof(ERR_NOAUTH) - 1);
+		return;
 	}
 	if ((def->flags & CMD_WRITE) && srv->cfg->replica_read_only) {
-		resp_add_const(&c->out, ERR_READONLY);
-		goto rejected;
+		reject(c, def, ERR_READONLY, sizeof(ERR_READONLY) - 1);
+		return;
 	}
 	if (multi_active(c)) {
 		if (def->flags & CMD_NO_MULTI) {
-			resp_add_const(&c->out, "-ERR Command not allowed inside a transaction\r\n");
-			goto rejected;
+			static const char nomulti[] = "ERR Command not allowed inside a transaction";
+
+			reject(c, def, nomulti, sizeof(nomulti) - 1);
+			return;
 		}
 		if (def->proc != cmd_exec && def->proc != cmd_discard && def->proc != cmd_multi &&
 		    def->proc != cmd_watch && def->proc != cmd_quit && def->proc != cmd_reset) {
@@ -113,10 +145,4 @@ server_dispatch(struct conn *c, struct resp_arg *argv, int argc)
 	srv->stats.commands_processed++;
 	srv->cmd_calls[def->id]++;
 	reply_check_limits(c, ctx.now_ms);
-	return;
-
-rejected:
-	multi_flag_error(c);
-	srv->stats.error_replies++;
-	reply_check_limits(c, server_time_ms());
 }
