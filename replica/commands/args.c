@@ -19,12 +19,26 @@ cmd_arg_i64(struct cmd_ctx *ctx, int i, int64_t *out)
 	return false;
 }
 
+size_t
+cmd_arg_cstrlen(const struct resp_arg *a)
+{
+	const char *nul = memchr(a->ptr, '\0', a->len);
+
+	return nul ? (size_t)(nul - a->ptr) : a->len;
+}
+
 bool
-cmd_arg_is(const struct cmd_ctx *ctx, int i, const char *word)
+cmd_word_is(const struct resp_arg *a, const char *word)
 {
 	size_t n = strlen(word);
 
-	return ctx->argv[i].len == n && strncasecmp(ctx->argv[i].ptr, word, n) == 0;
+	return cmd_arg_cstrlen(a) == n && strncasecmp(a->ptr, word, n) == 0;
+}
+
+bool
+cmd_arg_is(const struct cmd_ctx *ctx, int i, const char *word)
+{
+	return cmd_word_is(&ctx->argv[i], word);
 }
 
 void

@@ -132,6 +132,12 @@ uint32_t cmd_acl_categories(const struct cmd_def *def);
 
 /* Argument helpers: each replies with Redis' exact error and returns false on failure. */
 bool cmd_arg_i64(struct cmd_ctx *ctx, int i, int64_t *out);
+/* Length of a up to its first NUL byte: Redis reads option words and %s texts as C strings. */
+size_t cmd_arg_cstrlen(const struct resp_arg *a);
+/* True if a is word ignoring case, compared as Redis' strcasecmp does (a stops at a NUL, so
+ * "NX\0junk" is NX). */
+bool cmd_word_is(const struct resp_arg *a, const char *word);
+/* cmd_word_is for argument i. */
 bool cmd_arg_is(const struct cmd_ctx *ctx, int i, const char *word);
 void cmd_reply_error(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cmd_reply_syntax_error(struct cmd_ctx *ctx);
@@ -143,11 +149,19 @@ void cmd_reply_help(struct cmd_ctx *ctx, const char *const *lines);
  * Redis does; every change to a key must be signalled so that WATCH sees it.
  */
 struct obj *cmd_lookup_read(struct cmd_ctx *ctx, const struct resp_arg *key);
+/* A counted read that leaves the key's access time alone (Redis' LOOKUP_NOTOUCH: EXISTS, TYPE,
+ * TTL, OBJECT). */
+struct obj *cmd_lookup_peek(struct cmd_ctx *ctx, const struct resp_arg *key);
+/* The write path's lookup; not counted. */
 struct obj *cmd_lookup_write(struct cmd_ctx *ctx, const struct resp_arg *key);
+/* The write path's lookup, counted: a write command's own read (SET GET, GETDEL, BITOP). */
+struct obj *cmd_lookup_write_counted(struct cmd_ctx *ctx, const struct resp_arg *key);
 /* Key key of db was changed, deleted or its TTL altered (Redis' signalModifiedKey). */
 void cmd_signal_modified(struct cmd_ctx *ctx, struct db *db, const char *key, size_t klen);
 /* Every key of db (or of every db when db is NULL) may have changed: FLUSHDB, FLUSHALL, SWAPDB. */
 void cmd_signal_flushed(struct cmd_ctx *ctx, struct db *db);
+/* Databases a and b are about to be swapped (SWAPDB): call before the swap. */
+void cmd_signal_swapped(struct cmd_ctx *ctx, struct db *a, struct db *b);
 /* "-WRONGTYPE Operation against a key holding the wrong kind of value" */
 void cmd_reply_wrongtype(struct cmd_ctx *ctx);
 

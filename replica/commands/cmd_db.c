@@ -7,16 +7,33 @@
 #include "replica/server/server.h"
 #include "storage/store.h"
 
-struct obj *
-cmd_lookup_read(struct cmd_ctx *ctx, const struct resp_arg *key)
+/* Counts a lookup in INFO's keyspace_hits / keyspace_misses and returns o. */
+static struct obj *
+counted(struct cmd_ctx *ctx, struct obj *o)
 {
-	struct obj *o = store_lookup_read(ctx->db, key->ptr, key->len, ctx->now_ms);
-
 	if (o != NULL)
 		ctx->srv->stats.keyspace_hits++;
 	else
 		ctx->srv->stats.keyspace_misses++;
 	return o;
+}
+
+struct obj *
+cmd_lookup_read(struct cmd_ctx *ctx, const struct resp_arg *key)
+{
+	return counted(ctx, store_lookup_read(ctx->db, key->ptr, key->len, ctx->now_ms));
+}
+
+struct obj *
+cmd_lookup_peek(struct cmd_ctx *ctx, const struct resp_arg *key)
+{
+	return counted(ctx, store_lookup_peek(ctx->db, key->ptr, key->len, ctx->now_ms));
+}
+
+struct obj *
+cmd_lookup_write_counted(struct cmd_ctx *ctx, const struct resp_arg *key)
+{
+	return counted(ctx, cmd_lookup_write(ctx, key));
 }
 
 struct obj *
@@ -34,7 +51,13 @@ cmd_signal_modified(struct cmd_ctx *ctx, struct db *db, const char *key, size_t 
 void
 cmd_signal_flushed(struct cmd_ctx *ctx, struct db *db)
 {
-	multi_touch_db(ctx->srv, db);
+	multi_touch_db(ctx->srv, db, NULL);
+}
+
+void
+cmd_signal_swapped(struct cmd_ctx *ctx, struct db *a, struct db *b)
+{
+	multi_touch_db(ctx->srv, a, b);
 }
 
 void

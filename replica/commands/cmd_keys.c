@@ -27,40 +27,6 @@
 #define ERR_DB_RANGE	"-ERR DB index is out of range\r\n"
 #define ERR_BUSYKEY	"-BUSYKEY Target key name already exists.\r\n"
 
-/* Length of an argument as a C string: Redis reads option words with strcasecmp and %s. */
-static size_t
-c_len(const struct resp_arg *a)
-{
-	const char *nul = memchr(a->ptr, '\0', a->len);
-
-	return nul ? (size_t)(nul - a->ptr) : a->len;
-}
-
-/* strcasecmp(argument, word) == 0 as Redis compares option words (up to a NUL). */
-static bool
-arg_word(const struct cmd_ctx *ctx, int i, const char *word)
-{
-	size_t n = strlen(word);
-
-	return c_len(&ctx->argv[i]) == n && strncasecmp(ctx->argv[i].ptr, word, n) == 0;
-}
-
-/*
- * Redis' lookupKeyReadWithFlags(LOOKUP_NOTOUCH): a read that counts a keyspace hit or miss
- * but leaves the key's access time alone (EXISTS, TYPE, TTL, OBJECT).
- */
-static struct obj *
-peek(struct cmd_ctx *ctx, const struct resp_arg *key)
-{
-	struct obj *o = store_lookup_peek(ctx->db, key->ptr, key->len, ctx->now_ms);
-
-	if (o != NULL)
-		ctx->srv->stats.keyspace_hits++;
-	else
-		ctx->srv->stats.keyspace_misses++;
-	return o;
-}
-
 static bool
 offline(const struct cmd_ctx *ctx)
 {
@@ -111,7 +77,7 @@ cmd_exists(struct cmd_ctx *ctx)
 	int64_t n = 0;
 
 	for (int i = 1; i < ctx->argc; i++)
-		n += peek(ctx, &ctx->argv[i]) != NULL;
+		n += cmd_lookup_peek(ctx, &ctx->argv[i]) != NULL;
 	resp_add_int(ctx->out, n);
 }
 
@@ -128,7 +94,7 @@ cmd_touch(struct cmd_ctx *ctx)
 void
 cmd_type(struct cmd_ctx *ctx)
 {
-	struct obj *o = peek(ctx, &ctx->argv[1]);
+	struct obj *o = cmd_lookup_peek(ctx, &ctx->argv[1]);
 	const char *name = o ? obj_type_name(obj_type(o)) : "none";
 
 	resp_add_simple(ctx->out, name, strlen(name));
@@ -138,7 +104,7 @@ cmd_type(struct cmd_ctx *ctx)
 static void
 ttl_generic(struct cmd_ctx *ctx, bool ms, bool absolute)
 {
-	struct obj *o = peek(ctx, &ctx->argv[1]);
+	struct obj *o = cmd_lookup_peek(ctx, &ctx->argv[1]);
 	int64_t when, ttl;
 
 	if (o == NULL) {
@@ -273,7 +239,7 @@ static bool
 parse_cursor(const struct resp_arg *a, uint64_t *out)
 {
 	const char *s = a->ptr;
-	size_t n = c_len(a), i = 0;
+	size_t n = cmd_arg_cstrlen(a), i = 0;
 	uint64_t v = 0;
 	bool neg = false;
 
@@ -317,22 +283,22 @@ cmd_scan(struct cmd_ctx *ctx)
 	for (int i = 2; i < ctx->argc; i += 2) {
 		bool more = ctx->argc - i >= 2;
 
-		if (more && arg_word(ctx, i, "count")) {
+		if (more && cmd_arg_is(ctx, i, "count")) {
 			if (!cmd_arg_i64(ctx, i + 1, &count))
 				return;
 			if (count < 1) {
 				cmd_reply_syntax_error(ctx);
 				return;
 			}
-		} else if (more && arg_word(ctx, i, "match")) {
+		} else if (more && cmd_arg_is(ctx, i, "match")) {
 			const struct resp_arg *p = &ctx->argv[i + 1];
 
 			/* A later MATCH replaces an earlier one, as in Redis. */
 			glob_compile(&g, p->ptr, p->len, false);
 			l.match = glob_is_match_all(&g) ? NULL : &g;
-		} else if (more && arg_word(ctx, i, "type")) {
+		} else if (more && cmd_arg_is(ctx, i, "type")) {
 			l.type = ctx->argv[i + 1].ptr;
-			l.type_len = c_len(&ctx->argv[i + 1]);
+			l.type_len = cmd_arg_cstrlen(&ctx->argv[i + 1]);
 		} else {
 			cmd_reply_syntax_error(ctx);
 			return;
@@ -366,7 +332,7 @@ cmd_randomkey(struct cmd_ctx *ctx)
 void
 cmd_object_encoding(struct cmd_ctx *ctx)
 {
-	struct obj *o = peek(ctx, &ctx->argv[2]);
+	struct obj *o = cmd_lookup_peek(ctx, &ctx->argv[2]);
 	const char *name;
 
 	if (o == NULL) {
@@ -385,7 +351,7 @@ cmd_object_encoding(struct cmd_ctx *ctx)
 void
 cmd_object_refcount(struct cmd_ctx *ctx)
 {
-	struct obj *o = peek(ctx, &ctx->argv[2]);
+	struct obj *o = cmd_lookup_peek(ctx, &ctx->argv[2]);
 
 	if (o == NULL) {
 		resp_add_null(ctx->out);
@@ -397,7 +363,7 @@ cmd_object_refcount(struct cmd_ctx *ctx)
 void
 cmd_object_idletime(struct cmd_ctx *ctx)
 {
-	struct obj *o = peek(ctx, &ctx->argv[2]);
+	struct obj *o = cmd_lookup_peek(ctx, &ctx->argv[2]);
 
 	if (o == NULL) {
 		resp_add_null(ctx->out);
@@ -410,7 +376,7 @@ cmd_object_idletime(struct cmd_ctx *ctx)
 void
 cmd_object_freq(struct cmd_ctx *ctx)
 {
-	if (peek(ctx, &ctx->argv[2]) == NULL) {
+	if (cmd_lookup_peek(ctx, &ctx->argv[2]) == NULL) {
 		resp_add_null(ctx->out);
 		return;
 	}
@@ -450,7 +416,7 @@ cmd_memory_usage(struct cmd_ctx *ctx)
 	for (int i = 3; i < ctx->argc; i++) {
 		int64_t samples;
 
-		if (!arg_word(ctx, i, "samples") || i + 1 >= ctx->argc) {
+		if (!cmd_arg_is(ctx, i, "samples") || i + 1 >= ctx->argc) {
 			cmd_reply_syntax_error(ctx);
 			return;
 		}
@@ -533,11 +499,11 @@ cmd_restore(struct cmd_ctx *ctx)
 	for (int i = 4; i < ctx->argc; i++) {
 		bool more = ctx->argc - i - 1 >= 1;
 
-		if (arg_word(ctx, i, "replace")) {
+		if (cmd_arg_is(ctx, i, "replace")) {
 			replace = true;
-		} else if (arg_word(ctx, i, "absttl")) {
+		} else if (cmd_arg_is(ctx, i, "absttl")) {
 			absttl = true;
-		} else if (arg_word(ctx, i, "idletime") && more && freq == -1) {
+		} else if (cmd_arg_is(ctx, i, "idletime") && more && freq == -1) {
 			if (!cmd_arg_i64(ctx, i + 1, &idle))
 				return;
 			if (idle < 0) {
@@ -545,7 +511,7 @@ cmd_restore(struct cmd_ctx *ctx)
 				return;
 			}
 			i++;
-		} else if (arg_word(ctx, i, "freq") && more && idle == -1) {
+		} else if (cmd_arg_is(ctx, i, "freq") && more && idle == -1) {
 			if (!cmd_arg_i64(ctx, i + 1, &freq))
 				return;
 			if (freq < 0 || freq > 255) {
@@ -646,16 +612,16 @@ static bool
 expire_flags(struct cmd_ctx *ctx, unsigned *flags)
 {
 	for (int i = 3; i < ctx->argc; i++) {
-		if (arg_word(ctx, i, "nx")) {
+		if (cmd_arg_is(ctx, i, "nx")) {
 			*flags |= EXPIRE_NX;
-		} else if (arg_word(ctx, i, "xx")) {
+		} else if (cmd_arg_is(ctx, i, "xx")) {
 			*flags |= EXPIRE_XX;
-		} else if (arg_word(ctx, i, "gt")) {
+		} else if (cmd_arg_is(ctx, i, "gt")) {
 			*flags |= EXPIRE_GT;
-		} else if (arg_word(ctx, i, "lt")) {
+		} else if (cmd_arg_is(ctx, i, "lt")) {
 			*flags |= EXPIRE_LT;
 		} else {
-			cmd_reply_error(ctx, "ERR Unsupported option %.*s", (int)c_len(&ctx->argv[i]),
+			cmd_reply_error(ctx, "ERR Unsupported option %.*s", (int)cmd_arg_cstrlen(&ctx->argv[i]),
 			    ctx->argv[i].ptr);
 			return false;
 		}
@@ -824,9 +790,9 @@ cmd_copy(struct cmd_ctx *ctx)
 	for (int i = 3; i < ctx->argc; i++) {
 		int id;
 
-		if (arg_word(ctx, i, "replace")) {
+		if (cmd_arg_is(ctx, i, "replace")) {
 			replace = true;
-		} else if (arg_word(ctx, i, "db") && i + 1 < ctx->argc) {
+		} else if (cmd_arg_is(ctx, i, "db") && i + 1 < ctx->argc) {
 			if (!arg_int(ctx, i + 1, &id, NULL) || (to = db_by_index(ctx, id)) == NULL)
 				return;
 			i++;
@@ -869,8 +835,7 @@ cmd_swapdb(struct cmd_ctx *ctx)
 		return;
 	}
 	if (a != b) {
-		cmd_signal_flushed(ctx, store_db(s, (unsigned)a));
-		cmd_signal_flushed(ctx, store_db(s, (unsigned)b));
+		cmd_signal_swapped(ctx, store_db(s, (unsigned)a), store_db(s, (unsigned)b));
 		store_swapdb(s, (unsigned)a, (unsigned)b);
 	}
 	cmd_reply_ok(ctx);
@@ -886,7 +851,7 @@ static bool
 flush_mode(struct cmd_ctx *ctx)
 {
 	if (ctx->argc == 1 ||
-	    (ctx->argc == 2 && (arg_word(ctx, 1, "sync") || arg_word(ctx, 1, "async"))))
+	    (ctx->argc == 2 && (cmd_arg_is(ctx, 1, "sync") || cmd_arg_is(ctx, 1, "async"))))
 		return true;
 	cmd_reply_syntax_error(ctx);
 	return false;

@@ -43,32 +43,6 @@ from_primary(const struct cmd_ctx *ctx)
 	return ctx->conn == NULL;
 }
 
-/*
- * True if a is word, compared as Redis compares option names: case-insensitively, on the C
- * string, so that bytes after a NUL inside the argument are ignored.
- */
-static bool
-arg_word(const struct resp_arg *a, const char *word)
-{
-	size_t n = strlen(word);
-
-	return a->len >= n && strncasecmp(a->ptr, word, n) == 0 &&
-	    (a->len == n || a->ptr[n] == '\0');
-}
-
-/* A write command's read of key (Redis' lookupKeyRead inside a write): counts hit or miss. */
-static struct obj *
-lookup_counted(struct cmd_ctx *ctx, const struct resp_arg *key)
-{
-	struct obj *o = cmd_lookup_write(ctx, key);
-
-	if (o != NULL)
-		ctx->srv->stats.keyspace_hits++;
-	else
-		ctx->srv->stats.keyspace_misses++;
-	return o;
-}
-
 static void
 signal_key(struct cmd_ctx *ctx, const struct resp_arg *key)
 {
@@ -183,28 +157,28 @@ parse_ext_args(struct cmd_ctx *ctx, bool set, unsigned *flags, const struct resp
 		bool more = j + 1 < ctx->argc;
 		size_t t;
 
-		if (set && arg_word(a, "NX") && !(*flags & OPT_XX)) {
+		if (set && cmd_word_is(a, "NX") && !(*flags & OPT_XX)) {
 			*flags |= OPT_NX;
 			continue;
 		}
-		if (set && arg_word(a, "XX") && !(*flags & OPT_NX)) {
+		if (set && cmd_word_is(a, "XX") && !(*flags & OPT_NX)) {
 			*flags |= OPT_XX;
 			continue;
 		}
-		if (set && arg_word(a, "GET")) {
+		if (set && cmd_word_is(a, "GET")) {
 			*flags |= OPT_GET;
 			continue;
 		}
-		if (set && arg_word(a, "KEEPTTL") && !(*flags & (OPT_PERSIST | OPT_ANY_EXPIRE))) {
+		if (set && cmd_word_is(a, "KEEPTTL") && !(*flags & (OPT_PERSIST | OPT_ANY_EXPIRE))) {
 			*flags |= OPT_KEEPTTL;
 			continue;
 		}
-		if (!set && arg_word(a, "PERSIST") && !(*flags & (OPT_KEEPTTL | OPT_ANY_EXPIRE))) {
+		if (!set && cmd_word_is(a, "PERSIST") && !(*flags & (OPT_KEEPTTL | OPT_ANY_EXPIRE))) {
 			*flags |= OPT_PERSIST;
 			continue;
 		}
 		for (t = 0; t < sizeof(timed) / sizeof(timed[0]); t++)
-			if (arg_word(a, timed[t].word))
+			if (cmd_word_is(a, timed[t].word))
 				break;
 		if (t < sizeof(timed) / sizeof(timed[0]) && !(*flags & timed[t].conflicts) && more) {
 			*flags |= timed[t].flag;
@@ -259,7 +233,7 @@ invalid:
 static bool
 reply_get(struct cmd_ctx *ctx, const struct resp_arg *key, struct obj **op)
 {
-	struct obj *o = lookup_counted(ctx, key);
+	struct obj *o = cmd_lookup_write_counted(ctx, key);
 
 	*op = o;
 	if (o == NULL) {
@@ -390,7 +364,7 @@ cmd_getex(struct cmd_ctx *ctx)
 
 	if (!parse_ext_args(ctx, false, &flags, &expire))
 		return;
-	o = lookup_counted(ctx, key);
+	o = cmd_lookup_write_counted(ctx, key);
 	if (o == NULL) {
 		resp_add_null(ctx->out);
 		return;
@@ -680,13 +654,13 @@ cmd_lcs(struct cmd_ctx *ctx)
 	for (int j = 3; j < ctx->argc; j++) {
 		const struct resp_arg *opt = &ctx->argv[j];
 
-		if (arg_word(opt, "IDX")) {
+		if (cmd_word_is(opt, "IDX")) {
 			getidx = true;
-		} else if (arg_word(opt, "LEN")) {
+		} else if (cmd_word_is(opt, "LEN")) {
 			getlen = true;
-		} else if (arg_word(opt, "WITHMATCHLEN")) {
+		} else if (cmd_word_is(opt, "WITHMATCHLEN")) {
 			withmatchlen = true;
-		} else if (arg_word(opt, "MINMATCHLEN") && j + 1 < ctx->argc) {
+		} else if (cmd_word_is(opt, "MINMATCHLEN") && j + 1 < ctx->argc) {
 			if (!cmd_arg_i64(ctx, ++j, &minmatchlen))
 				return;
 			if (minmatchlen < 0)
@@ -814,9 +788,9 @@ cmd_setbit(struct cmd_ctx *ctx)
 static bool
 parse_bit_unit(struct cmd_ctx *ctx, int i, bool *bit_unit)
 {
-	if (arg_word(&ctx->argv[i], "bit"))
+	if (cmd_word_is(&ctx->argv[i], "bit"))
 		*bit_unit = true;
-	else if (arg_word(&ctx->argv[i], "byte"))
+	else if (cmd_word_is(&ctx->argv[i], "byte"))
 		*bit_unit = false;
 	else {
 		cmd_reply_syntax_error(ctx);
@@ -919,13 +893,13 @@ cmd_bitop(struct cmd_ctx *ctx)
 	enum tstr_result rc;
 	bool existed;
 
-	if (arg_word(&ctx->argv[1], "and"))
+	if (cmd_word_is(&ctx->argv[1], "and"))
 		op = TSTR_BITOP_AND;
-	else if (arg_word(&ctx->argv[1], "or"))
+	else if (cmd_word_is(&ctx->argv[1], "or"))
 		op = TSTR_BITOP_OR;
-	else if (arg_word(&ctx->argv[1], "xor"))
+	else if (cmd_word_is(&ctx->argv[1], "xor"))
 		op = TSTR_BITOP_XOR;
-	else if (arg_word(&ctx->argv[1], "not"))
+	else if (cmd_word_is(&ctx->argv[1], "not"))
 		op = TSTR_BITOP_NOT;
 	else {
 		cmd_reply_syntax_error(ctx);
@@ -941,7 +915,7 @@ cmd_bitop(struct cmd_ctx *ctx)
 		const struct resp_arg *k = &ctx->argv[3 + i];
 
 		/* Redis reads the sources with lookupKeyRead: count them. */
-		(void)lookup_counted(ctx, k);
+		(void)cmd_lookup_write_counted(ctx, k);
 		srcs[i] = k->ptr;
 		slens[i] = k->len;
 	}
@@ -1010,20 +984,20 @@ bitfield_generic(struct cmd_ctx *ctx, bool readonly)
 		struct tstr_bf_op op;
 
 		memset(&op, 0, sizeof(op));
-		if (arg_word(&ctx->argv[j], "get") && rem >= 2) {
+		if (cmd_word_is(&ctx->argv[j], "get") && rem >= 2) {
 			op.op = TSTR_BF_GET;
-		} else if (arg_word(&ctx->argv[j], "set") && rem >= 3) {
+		} else if (cmd_word_is(&ctx->argv[j], "set") && rem >= 3) {
 			op.op = TSTR_BF_SET;
-		} else if (arg_word(&ctx->argv[j], "incrby") && rem >= 3) {
+		} else if (cmd_word_is(&ctx->argv[j], "incrby") && rem >= 3) {
 			op.op = TSTR_BF_INCRBY;
-		} else if (arg_word(&ctx->argv[j], "overflow") && rem >= 1) {
+		} else if (cmd_word_is(&ctx->argv[j], "overflow") && rem >= 1) {
 			const struct resp_arg *t = &ctx->argv[++j];
 
-			if (arg_word(t, "wrap"))
+			if (cmd_word_is(t, "wrap"))
 				overflow = TSTR_OVERFLOW_WRAP;
-			else if (arg_word(t, "sat"))
+			else if (cmd_word_is(t, "sat"))
 				overflow = TSTR_OVERFLOW_SAT;
-			else if (arg_word(t, "fail"))
+			else if (cmd_word_is(t, "fail"))
 				overflow = TSTR_OVERFLOW_FAIL;
 			else {
 				cmd_reply_error(ctx, "ERR Invalid OVERFLOW type specified");

@@ -45,12 +45,11 @@ reject(struct conn *c, const struct cmd_def *def, const char *msg, size_t len)
 	reply_check_limits(c, server_time_ms());
 }
 
-/* Length of an argument as printf's "%.*s" would print it: up to its first NUL byte. */
+/* Length of an argument as printf's "%.*s" would print it (up to a NUL), at most max. */
 static int
 c_len(const struct resp_arg *a, size_t max)
 {
-	const char *nul = memchr(a->ptr, '\0', a->len);
-	size_t n = nul ? (size_t)(nul - a->ptr) : a->len;
+	size_t n = cmd_arg_cstrlen(a);
 
 	return (int)(n < max ? n : max);
 }

@@ -143,13 +143,21 @@ multi_touch_key(struct server *srv, struct db *db, const char *key, size_t klen)
 }
 
 void
-multi_touch_db(struct server *srv, struct db *db)
+multi_touch_db(struct server *srv, struct db *db, struct db *with)
 {
 	struct server *a = srv;
 
-	for (struct watch *w = a->watched_keys; w != NULL; w = w->next)
-		if ((db == NULL || w->db == db) && store_lookup_any(w->db, w->key, w->klen) != NULL)
+	for (struct watch *w = a->watched_keys; w != NULL; w = w->next) {
+		struct db *other;
+
+		if (db != NULL && w->db != db && w->db != with)
+			continue;
+		/* After SWAPDB a key of db holds what with held, and the other way round. */
+		other = w->db == db ? with : w->db == with ? db : NULL;
+		if (store_lookup_any(w->db, w->key, w->klen) != NULL ||
+		    (other != NULL && store_lookup_any(other, w->key, w->klen) != NULL))
 			w->c->multi->dirty = true;
+	}
 }
 
 void

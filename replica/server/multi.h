@@ -30,8 +30,11 @@ void multi_reset(struct conn *c);
 
 /* A key changed: every client watching (db, key) will see its EXEC fail. */
 void multi_touch_key(struct server *srv, struct db *db, const char *key, size_t klen);
-/* Every watched key that exists in db (or in every db if db is NULL) is touched. Call before
- * the flush or swap that changes them. */
-void multi_touch_db(struct server *srv, struct db *db);
+/*
+ * Every watched key of db (of every db if db is NULL) that exists is touched: call before a
+ * flush. With with != NULL (SWAPDB db with), a watched key of either db is touched if it
+ * exists in either, as Redis' touchAllWatchedKeysInDb does. Call before the change.
+ */
+void multi_touch_db(struct server *srv, struct db *db, struct db *with);
 
 #endif
