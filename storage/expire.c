@@ -96,7 +96,10 @@ expire_batch(struct db *db, int64_t now_ms, size_t *sampled)
 			continue;
 		}
 		if (ttl > 0) {
-			ttl_sum += ttl;
+			/* Deadlines near INT64_MAX are valid, so the sum can overflow: wrap it as
+			 * Redis' long long sum wraps in practice (unsigned here, so no UB), which
+			 * keeps avg_ttl what Redis reports. */
+			ttl_sum = (int64_t)((uint64_t)ttl_sum + (uint64_t)ttl);
 			ttl_samples++;
 		}
 		db->exp_cursor++;
