@@ -268,25 +268,44 @@ acl_category_bit(const struct resp_arg *a, uint32_t *bit)
 	return false;
 }
 
+/* COMMAND LIST's filter: which rows it keeps. */
+struct list_filter {
+	enum { ALL, NONE, ACLCAT, PATTERN } kind;
+	uint32_t cat;
+	struct glob g;
+};
+
+static bool
+list_keeps(const struct list_filter *f, const struct cmd_def *d)
+{
+	switch (f->kind) {
+	case ALL:
+		return true;
+	case NONE:
+		return false;
+	case ACLCAT:
+		return (cmd_acl_categories(d) & f->cat) != 0;
+	case PATTERN:
+		return glob_match(&f->g, d->fullname, strlen(d->fullname));
+	}
+	return false;
+}
+
 void
 cmd_command_list(struct cmd_ctx *ctx)
 {
-	enum { ALL, MODULE, ACLCAT, PATTERN } filter = ALL;
-	uint32_t cat = 0;
-	struct glob g;
-	const struct cmd_def *rows[512];
+	struct list_filter f = { .kind = ALL };
 	size_t n = 0;
 
 	if (ctx->argc == 5 && cmd_arg_is(ctx, 2, "FILTERBY")) {
 		if (cmd_arg_is(ctx, 3, "MODULE")) {
-			filter = MODULE;
+			f.kind = NONE;		/* no command comes from a module */
 		} else if (cmd_arg_is(ctx, 3, "ACLCAT")) {
-			filter = ACLCAT;
-			if (!acl_category_bit(&ctx->argv[4], &cat))
-				filter = MODULE;	/* an unknown category matches nothing */
+			/* An unknown category matches nothing. */
+			f.kind = acl_category_bit(&ctx->argv[4], &f.cat) ? ACLCAT : NONE;
 		} else if (cmd_arg_is(ctx, 3, "PATTERN")) {
-			filter = PATTERN;
-			glob_compile(&g, ctx->argv[4].ptr, ctx->argv[4].len, true);
+			f.kind = PATTERN;
+			glob_compile(&f.g, ctx->argv[4].ptr, ctx->argv[4].len, true);
 		} else {
 			cmd_reply_syntax_error(ctx);
 			return;
@@ -295,28 +314,13 @@ cmd_command_list(struct cmd_ctx *ctx)
 		cmd_reply_syntax_error(ctx);
 		return;
 	}
-	for (size_t i = 0; i < cmd_table_size() && n < NELEM(rows); i++) {
-		const struct cmd_def *d = cmd_table_row(i);
-
-		switch (filter) {
-		case ALL:
-			break;
-		case MODULE:
-			continue;	/* no command comes from a module */
-		case ACLCAT:
-			if (!(cmd_acl_categories(d) & cat))
-				continue;
-			break;
-		case PATTERN:
-			if (!glob_match(&g, d->fullname, strlen(d->fullname)))
-				continue;
-			break;
-		}
-		rows[n++] = d;
-	}
+	/* Two passes, so the reply needs no buffer however many rows the table has. */
+	for (size_t i = 0; i < cmd_table_size(); i++)
+		n += list_keeps(&f, cmd_table_row(i));
 	resp_add_array(ctx->out, n);
-	for (size_t i = 0; i < n; i++)
-		add_cstr(ctx->out, rows[i]->fullname);
+	for (size_t i = 0; i < cmd_table_size(); i++)
+		if (list_keeps(&f, cmd_table_row(i)))
+			add_cstr(ctx->out, cmd_table_row(i)->fullname);
 }
 
 void

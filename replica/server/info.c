@@ -74,12 +74,6 @@ rss_bytes(void)
 	return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
 }
 
-uint64_t
-server_db_keys(struct server *srv, int db)
-{
-	return store_db_size(store_db(srv->store, (unsigned)db));
-}
-
 static void
 section_server(struct server *srv, struct text *t, int64_t now_us)
 {

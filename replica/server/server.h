@@ -205,8 +205,6 @@ void reply_check_limits(struct conn *c, int64_t now_ms);
 void server_dispatch(struct conn *c, struct resp_arg *argv, int argc);
 
 /* info.c */
-/* Number of keys in database db (DBSIZE, INFO keyspace). */
-uint64_t server_db_keys(struct server *srv, int db);
 /* Appends the INFO text for the sections named in argv (as the INFO command takes them). */
 void server_info(struct server *srv, struct resp_arg *argv, int argc, char **text, size_t *len);
 
