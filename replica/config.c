@@ -94,6 +94,20 @@ enum opt_id {
 	O_LOGLEVEL,
 	O_DAEMONIZE,
 	O_PIDFILE,
+	O_HASH_MAX_LISTPACK_ENTRIES,
+	O_HASH_MAX_ZIPLIST_ENTRIES,
+	O_HASH_MAX_LISTPACK_VALUE,
+	O_HASH_MAX_ZIPLIST_VALUE,
+	O_LIST_MAX_LISTPACK_SIZE,
+	O_LIST_MAX_ZIPLIST_SIZE,
+	O_LIST_COMPRESS_DEPTH,
+	O_SET_MAX_INTSET_ENTRIES,
+	O_SET_MAX_LISTPACK_ENTRIES,
+	O_SET_MAX_LISTPACK_VALUE,
+	O_ZSET_MAX_LISTPACK_ENTRIES,
+	O_ZSET_MAX_ZIPLIST_ENTRIES,
+	O_ZSET_MAX_LISTPACK_VALUE,
+	O_ZSET_MAX_ZIPLIST_VALUE,
 	O_COUNT
 };
 
@@ -107,15 +121,16 @@ struct opt {
 	int64_t min, max;	/* bounds of numeric options, inclusive */
 };
 
-static opt_set_fn set_int, set_octal, set_memory, set_bool, set_string, set_hz, set_loglevel,
-    set_bind, set_replicaof, set_obuf, set_dir;
-static opt_get_fn get_int, get_octal, get_memory, get_bool, get_string, get_loglevel, get_bind,
-    get_replicaof, get_obuf, get_dir;
+static opt_set_fn set_int, set_i64, set_octal, set_memory, set_bool, set_string, set_hz,
+    set_loglevel, set_bind, set_replicaof, set_obuf, set_dir;
+static opt_get_fn get_int, get_i64, get_octal, get_memory, get_bool, get_string, get_loglevel,
+    get_bind, get_replicaof, get_obuf, get_dir;
 
 #define FIELD(f) .off = offsetof(struct config, f)
 #define ROW(id, nm, fl, setf, getf, ...) \
 	[id] = { .name = nm, .primary = id, .flags = fl, .set = setf, .get = getf, __VA_ARGS__ }
 #define INT(id, nm, fl, f, lo, hi) ROW(id, nm, fl, set_int, get_int, FIELD(f), .min = lo, .max = hi)
+#define I64(id, nm, fl, f, lo, hi) ROW(id, nm, fl, set_i64, get_i64, FIELD(f), .min = lo, .max = hi)
 #define MEMORY(id, nm, fl, f, lo, hi) \
 	ROW(id, nm, fl, set_memory, get_memory, FIELD(f), .min = lo, .max = hi)
 #define BOOL(id, nm, fl, f) ROW(id, nm, fl, set_bool, get_bool, FIELD(f))
@@ -156,6 +171,29 @@ static const struct opt opts[O_COUNT] = {
 	ROW(O_LOGLEVEL, "loglevel", 0, set_loglevel, get_loglevel),
 	BOOL(O_DAEMONIZE, "daemonize", CFG_F_IMMUTABLE, daemonize),
 	STRING(O_PIDFILE, "pidfile", CFG_F_IMMUTABLE | F_EMPTY_NULL, pidfile),
+	/* Encoding thresholds; the "ziplist" names are Redis' aliases from before 7.0. */
+	I64(O_HASH_MAX_LISTPACK_ENTRIES, "hash-max-listpack-entries", 0, hash_max_listpack_entries,
+	    0, LONG_MAX),
+	ALIAS(O_HASH_MAX_ZIPLIST_ENTRIES, "hash-max-ziplist-entries", O_HASH_MAX_LISTPACK_ENTRIES),
+	I64(O_HASH_MAX_LISTPACK_VALUE, "hash-max-listpack-value", 0, hash_max_listpack_value,
+	    0, LONG_MAX),
+	ALIAS(O_HASH_MAX_ZIPLIST_VALUE, "hash-max-ziplist-value", O_HASH_MAX_LISTPACK_VALUE),
+	I64(O_LIST_MAX_LISTPACK_SIZE, "list-max-listpack-size", 0, list_max_listpack_size,
+	    INT_MIN, INT_MAX),
+	ALIAS(O_LIST_MAX_ZIPLIST_SIZE, "list-max-ziplist-size", O_LIST_MAX_LISTPACK_SIZE),
+	I64(O_LIST_COMPRESS_DEPTH, "list-compress-depth", 0, list_compress_depth, 0, INT_MAX),
+	I64(O_SET_MAX_INTSET_ENTRIES, "set-max-intset-entries", 0, set_max_intset_entries,
+	    0, LONG_MAX),
+	I64(O_SET_MAX_LISTPACK_ENTRIES, "set-max-listpack-entries", 0, set_max_listpack_entries,
+	    0, LONG_MAX),
+	I64(O_SET_MAX_LISTPACK_VALUE, "set-max-listpack-value", 0, set_max_listpack_value,
+	    0, LONG_MAX),
+	I64(O_ZSET_MAX_LISTPACK_ENTRIES, "zset-max-listpack-entries", 0, zset_max_listpack_entries,
+	    0, LONG_MAX),
+	ALIAS(O_ZSET_MAX_ZIPLIST_ENTRIES, "zset-max-ziplist-entries", O_ZSET_MAX_LISTPACK_ENTRIES),
+	I64(O_ZSET_MAX_LISTPACK_VALUE, "zset-max-listpack-value", 0, zset_max_listpack_value,
+	    0, LONG_MAX),
+	ALIAS(O_ZSET_MAX_ZIPLIST_VALUE, "zset-max-ziplist-value", O_ZSET_MAX_LISTPACK_VALUE),
 };
 
 /* Indexed by enum cfg_loglevel: Redis 7.0's four levels ("nothing" came with 7.2). */
@@ -436,6 +474,25 @@ static void
 get_int(const struct config *c, const struct opt *o, struct sink *s)
 {
 	sink_i64(s, *(const int *)cfield(c, o));
+}
+
+static bool
+set_i64(struct config *c, const struct opt *o, int argc, const char *const *argv, char *err,
+    size_t errlen)
+{
+	int64_t v;
+
+	(void)argc;
+	if (!parse_int(o, argv[0], &v, err, errlen))
+		return false;
+	*(int64_t *)field(c, o) = v;
+	return true;
+}
+
+static void
+get_i64(const struct config *c, const struct opt *o, struct sink *s)
+{
+	sink_i64(s, *(const int64_t *)cfield(c, o));
 }
 
 static bool
@@ -769,6 +826,15 @@ cfg_init(struct config *c)
 	c->replica_serve_stale_data = true;
 	c->databases = 16;
 	c->hz = 10;
+	c->hash_max_listpack_entries = 128;
+	c->hash_max_listpack_value = 64;
+	c->list_max_listpack_size = -2;
+	c->list_compress_depth = 0;
+	c->set_max_intset_entries = 512;
+	c->set_max_listpack_entries = 128;
+	c->set_max_listpack_value = 64;
+	c->zset_max_listpack_entries = 128;
+	c->zset_max_listpack_value = 64;
 	c->logfile = xstrdup("");
 	c->loglevel = CFG_LOG_NOTICE;
 }

@@ -63,6 +63,16 @@ struct config {
 	enum cfg_loglevel loglevel;	/* notice */
 	bool daemonize;			/* no */
 	char *pidfile;			/* NULL = none */
+	/* encoding thresholds (storage's struct obj_limits), Redis' defaults */
+	int64_t hash_max_listpack_entries;	/* 128 */
+	int64_t hash_max_listpack_value;	/* 64 */
+	int64_t list_max_listpack_size;		/* -2 */
+	int64_t list_compress_depth;		/* 0 */
+	int64_t set_max_intset_entries;		/* 512 */
+	int64_t set_max_listpack_entries;	/* 128 */
+	int64_t set_max_listpack_value;		/* 64 */
+	int64_t zset_max_listpack_entries;	/* 128 */
+	int64_t zset_max_listpack_value;	/* 64 */
 };
 
 /* What CONFIG SET and the command log must know about an option (cfg_flags). */

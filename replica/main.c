@@ -14,6 +14,7 @@
 #include "replica/config.h"
 #include "replica/log.h"
 #include "replica/server/server.h"
+#include "storage/obj.h"
 
 static void
 usage(FILE *fp)
@@ -98,6 +99,17 @@ main(int argc, char **argv)
 	if (cfg.pidfile != NULL && cfg.pidfile[0] != '\0')
 		write_pidfile(cfg.pidfile);
 
+	obj_limits = (struct obj_limits){
+		.hash_max_listpack_entries = cfg.hash_max_listpack_entries,
+		.hash_max_listpack_value = cfg.hash_max_listpack_value,
+		.list_max_listpack_size = cfg.list_max_listpack_size,
+		.list_compress_depth = cfg.list_compress_depth,
+		.set_max_intset_entries = cfg.set_max_intset_entries,
+		.set_max_listpack_entries = cfg.set_max_listpack_entries,
+		.set_max_listpack_value = cfg.set_max_listpack_value,
+		.zset_max_listpack_entries = cfg.zset_max_listpack_entries,
+		.zset_max_listpack_value = cfg.zset_max_listpack_value,
+	};
 	cmd_table_init();
 	log_notice("replicant %s starting, pid=%ld", PACKAGE_VERSION, (long)getpid());
 	if (!server_init(&srv, &cfg, err, sizeof(err))) {

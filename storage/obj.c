@@ -2,14 +2,32 @@
  * obj.c: reading a value out of its key's allocation (layout in kv.h), names for TYPE and
  * OBJECT ENCODING, and the per-type payload destructor and copier that the store calls.
  *
- * A new type adds its cases to obj_payload_free, obj_payload_dup and obj_mem_usage.
+ * Each collection type module supplies its payload's destructor, copier and size
+ * (t_hash.h, t_list.h, t_set.h, t_zset.h); obj_payload_free, obj_payload_dup and obj_mem_usage
+ * dispatch on the type.
  */
 #include <assert.h>
 
 #include "storage/base/mem.h"
 #include "storage/kv.h"
 #include "storage/obj.h"
+#include "storage/t_hash.h"
+#include "storage/t_list.h"
+#include "storage/t_set.h"
 #include "storage/t_string.h"
+#include "storage/t_zset.h"
+
+struct obj_limits obj_limits = {
+	.hash_max_listpack_entries = 128,
+	.hash_max_listpack_value = 64,
+	.list_max_listpack_size = -2,
+	.list_compress_depth = 0,
+	.set_max_intset_entries = 512,
+	.set_max_listpack_entries = 128,
+	.set_max_listpack_value = 64,
+	.zset_max_listpack_entries = 128,
+	.zset_max_listpack_value = 64,
+};
 
 const char *
 obj_type_name(enum obj_type t)
@@ -61,6 +79,8 @@ obj_encoding_name(enum obj_encoding e)
 		return "stream";
 	case OBJ_ENC_LISTPACK:
 		return "listpack";
+	case OBJ_ENC_LISTPACK_EX:
+		return "listpackex";
 	}
 	return "unknown";
 }
@@ -112,6 +132,15 @@ obj_int(const struct obj *o)
 }
 
 void
+obj_set_payload(struct obj *o, enum obj_encoding enc, void *p)
+{
+	assert(enc != OBJ_ENC_INT && enc != OBJ_ENC_EMBSTR);
+	assert(obj_encoding(o) != OBJ_ENC_INT && obj_encoding(o) != OBJ_ENC_EMBSTR);
+	o->te = (uint8_t)((o->te & 7) | (unsigned)enc << 3);
+	memcpy(kv_payload(kv_of(o)), &p, sizeof p);
+}
+
+void
 obj_set_int(struct obj *o, int64_t v)
 {
 	assert(obj_encoding(o) == OBJ_ENC_INT);
@@ -158,10 +187,30 @@ size_t
 obj_mem_usage(const struct obj *o)
 {
 	size_t n = xsize(kv_of(o));
+	enum obj_encoding enc = obj_encoding(o);
 
-	if (obj_encoding(o) != OBJ_ENC_INT && obj_encoding(o) != OBJ_ENC_EMBSTR)
-		n += xsize(obj_ptr(o));
-	return n;
+	if (enc == OBJ_ENC_INT || enc == OBJ_ENC_EMBSTR)
+		return n;
+	switch (obj_type(o)) {
+	case OBJ_HASH:
+		return n + thash_payload_mem(enc, obj_ptr(o));
+	case OBJ_LIST:
+		return n + tlist_payload_mem(enc, obj_ptr(o));
+	case OBJ_SET:
+		return n + tset_payload_mem(enc, obj_ptr(o));
+	case OBJ_ZSET:
+		return n + tzset_payload_mem(enc, obj_ptr(o));
+	default:
+		return n + xsize(obj_ptr(o));
+	}
+}
+
+void
+obj_value_discard(struct obj_value *v)
+{
+	if (v->enc != OBJ_ENC_INT && v->enc != OBJ_ENC_EMBSTR)
+		obj_payload_free(v->type, v->enc, v->ptr);
+	v->ptr = NULL;
 }
 
 void
@@ -171,8 +220,20 @@ obj_payload_free(enum obj_type type, enum obj_encoding enc, void *ptr)
 	case OBJ_STRING:
 		xfree(ptr);
 		return;
+	case OBJ_HASH:
+		thash_payload_free(enc, ptr);
+		return;
+	case OBJ_LIST:
+		tlist_payload_free(enc, ptr);
+		return;
+	case OBJ_SET:
+		tset_payload_free(enc, ptr);
+		return;
+	case OBJ_ZSET:
+		tzset_payload_free(enc, ptr);
+		return;
 	default:
-		/* Other types arrive with their modules; none can be stored yet. */
+		/* Streams arrive with their module; none can be stored yet. */
 		assert(ptr == NULL);
 		return;
 	}
@@ -184,6 +245,14 @@ obj_payload_dup(enum obj_type type, enum obj_encoding enc, const void *ptr)
 	switch (type) {
 	case OBJ_STRING:
 		return tstr_raw_dup(ptr);
+	case OBJ_HASH:
+		return thash_payload_dup(enc, ptr);
+	case OBJ_LIST:
+		return tlist_payload_dup(enc, ptr);
+	case OBJ_SET:
+		return tset_payload_dup(enc, ptr);
+	case OBJ_ZSET:
+		return tzset_payload_dup(enc, ptr);
 	default:
 		assert(!"obj_payload_dup: type without a payload copier");
 		return NULL;

@@ -45,6 +45,7 @@ enum obj_encoding {
 	OBJ_ENC_QUICKLIST = 9,
 	OBJ_ENC_STREAM = 10,
 	OBJ_ENC_LISTPACK = 11,
+	OBJ_ENC_LISTPACK_EX = 12,	/* Redis 7.4: a listpack hash with field TTLs ("listpackex") */
 };
 
 /* Longest string stored inline ("embstr"), Redis' OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
@@ -73,6 +74,24 @@ struct obj_value {
 	void *ptr;
 	bool no_share;		/* an int that is never Redis' shared integer (COPY's duplicate) */
 };
+
+/*
+ * When a collection changes encoding: Redis' thresholds, set from the configuration at start-up
+ * (replica/main.c) and read by the type modules. One process-wide instance: the loader thread
+ * reads it too, and nothing writes it after start-up.
+ */
+struct obj_limits {
+	int64_t hash_max_listpack_entries;	/* 128 */
+	int64_t hash_max_listpack_value;	/* 64 */
+	int64_t list_max_listpack_size;		/* -2: a node of at most 8 KiB; > 0: entries per node */
+	int64_t list_compress_depth;		/* 0 (accepted; nodes are never compressed) */
+	int64_t set_max_intset_entries;		/* 512 */
+	int64_t set_max_listpack_entries;	/* 128 */
+	int64_t set_max_listpack_value;		/* 64 */
+	int64_t zset_max_listpack_entries;	/* 128 */
+	int64_t zset_max_listpack_value;	/* 64 */
+};
+extern struct obj_limits obj_limits;
 
 /* OBJECT REFCOUNT of Redis' shared integers (OBJ_SHARED_REFCOUNT). */
 #define OBJ_SHARED_REFCOUNT 2147483647
@@ -132,12 +151,20 @@ void *obj_ptr(const struct obj *o);
  * caller reallocated or freed it). For the type modules only.
  */
 void obj_set_ptr(struct obj *o, void *p);
+/*
+ * Replaces the payload and encoding of a pointer-encoded value (a conversion such as listpack to
+ * hashtable); the old payload is not freed. enc must be a pointer encoding of o's type. For the
+ * type modules only.
+ */
+void obj_set_payload(struct obj *o, enum obj_encoding enc, void *p);
 /* Replaces the integer of an OBJ_ENC_INT value in place. */
 void obj_set_int(struct obj *o, int64_t v);
 
 /* Returns the bytes o occupies: its key's allocation plus its payload's (MEMORY USAGE). */
 size_t obj_mem_usage(const struct obj *o);
 
+/* Frees what a struct obj_value that was never stored owns (its ptr, for pointer encodings). */
+void obj_value_discard(struct obj_value *v);
 /* Frees a pointer payload of the given type and encoding (NULL is accepted). */
 void obj_payload_free(enum obj_type type, enum obj_encoding enc, void *ptr);
 /* Returns a new deep copy of a pointer payload (COPY). Free with obj_payload_free. */

@@ -139,6 +139,11 @@ size_t cmd_arg_cstrlen(const struct resp_arg *a);
 bool cmd_word_is(const struct resp_arg *a, const char *word);
 /* cmd_word_is for argument i. */
 bool cmd_arg_is(const struct cmd_ctx *ctx, int i, const char *word);
+/*
+ * Parses a SCAN-family cursor as Redis does (strtoul: optional sign, digits, up to a NUL; ""
+ * is 0). Returns false for anything else: the caller replies "ERR invalid cursor".
+ */
+bool cmd_parse_cursor(const struct resp_arg *a, uint64_t *out);
 void cmd_reply_error(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cmd_reply_syntax_error(struct cmd_ctx *ctx);
 void cmd_reply_ok(struct cmd_ctx *ctx);

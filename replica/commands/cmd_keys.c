@@ -235,8 +235,8 @@ cmd_keys(struct cmd_ctx *ctx)
  * decimal digits, up to the first NUL; leading space, trailing junk and overflow are invalid,
  * the empty string is 0.
  */
-static bool
-parse_cursor(const struct resp_arg *a, uint64_t *out)
+bool
+cmd_parse_cursor(const struct resp_arg *a, uint64_t *out)
 {
 	const char *s = a->ptr;
 	size_t n = cmd_arg_cstrlen(a), i = 0;
@@ -276,7 +276,7 @@ cmd_scan(struct cmd_ctx *ctx)
 	int64_t count = 10;
 	struct glob g;
 
-	if (!parse_cursor(&ctx->argv[1], &cursor)) {
+	if (!cmd_parse_cursor(&ctx->argv[1], &cursor)) {
 		cmd_reply_error(ctx, "ERR invalid cursor");
 		return;
 	}
@@ -464,37 +464,28 @@ void
 cmd_dump(struct cmd_ctx *ctx)
 {
 	struct obj *o = cmd_lookup_read(ctx, &ctx->argv[1]);
-	unsigned char small[256], *buf;
-	char ibuf[TSTR_INT_BUF];
-	const char *s;
-	size_t len, n;
+	struct rdb_buf b = { 0 };
 
 	if (o == NULL) {
 		resp_add_null(ctx->out);
 		return;
 	}
-	if (obj_type(o) != OBJ_STRING) {
-		cmd_reply_error(ctx, "ERR DUMP of a %s is not supported yet",
-		    obj_type_name(obj_type(o)));
-		return;
-	}
-	s = tstr_get(o, ibuf, &len);
-	buf = RDB_DUMP_BOUND(len) <= sizeof(small) ? small : xmalloc(RDB_DUMP_BOUND(len));
-	n = rdb_dump_string(buf, s, len);
-	resp_add_bulk(ctx->out, buf, n);
-	if (buf != small)
-		xfree(buf);
+	rdb_dump_obj(&b, o);
+	resp_add_bulk(ctx->out, b.p, b.len);
+	rdb_buf_free(&b);
 }
 
 void
 cmd_restore(struct cmd_ctx *ctx)
 {
 	const struct resp_arg *key = &ctx->argv[1], *payload = &ctx->argv[3];
+	const unsigned char *pl = (const unsigned char *)payload->ptr;
 	int64_t ttl, idle = -1, freq = -1;
 	bool replace = false, absttl = false, deleted = false;
 	struct rdb_string str;
 	struct obj_value v;
 	struct obj *o;
+	size_t pos;
 
 	for (int i = 4; i < ctx->argc; i++) {
 		bool more = ctx->argc - i - 1 >= 1;
@@ -538,8 +529,10 @@ cmd_restore(struct cmd_ctx *ctx)
 		cmd_reply_error(ctx, "ERR DUMP payload version or checksum are wrong");
 		return;
 	}
-	/* Other types' values arrive with their types; until then they are bad data here. */
-	if (rdb_restore_string(payload->ptr, payload->len, &str) != RDB_RESTORE_OK) {
+	/* Like Redis, the value is read from the whole payload, trailer included. */
+	pos = 1;
+	if (payload->len < 1 || !rdb_restore_type_ok(pl[0]) ||
+	    rdb_load_object(pl[0], pl, payload->len, &pos, true, &v, &str) != RDB_RESTORE_OK) {
 		cmd_reply_error(ctx, "ERR Bad data format");
 		return;
 	}
@@ -553,11 +546,11 @@ cmd_restore(struct cmd_ctx *ctx)
 	if (ttl != 0 && ttl <= ctx->now_ms && offline(ctx)) {
 		if (deleted)
 			cmd_signal_modified(ctx, ctx->db, key->ptr, key->len);
+		obj_value_discard(&v);
 		rdb_string_free(&str);
 		cmd_reply_ok(ctx);
 		return;
 	}
-	tstr_value(&v, str.ptr, str.len);
 	o = store_set_value(ctx->db, key->ptr, key->len, &v, ttl != 0 ? ttl : OBJ_NO_EXPIRE,
 	    ctx->now_ms);
 	rdb_string_free(&str);

@@ -9,13 +9,18 @@
  *   11xxxxxx                not a length: a special string encoding follows
  *                           (0 INT8, 1 INT16, 2 INT32 little endian; 3 LZF: clen, len, blob)
  */
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "storage/base/mem.h"
 #include "storage/base/num.h"
+#include "storage/obj.h"
 #include "storage/rdb/crc64.h"
 #include "storage/rdb/lzf.h"
 #include "storage/rdb/rdb_value.h"
+#include "storage/t_string.h"
 
 #define RDB_ENCVAL	3
 #define RDB_ENC_INT8	0
@@ -291,9 +296,8 @@ rdb_load_string(const unsigned char *p, size_t len, size_t *pos, struct rdb_stri
 	return true;
 }
 
-/* Redis 7.0's rdbIsObjectType: the type bytes that may precede a value. */
-static bool
-is_object_type(unsigned t)
+bool
+rdb_restore_type_ok(unsigned t)
 {
 	return t <= 7 || (t >= 9 && t <= 19);
 }
@@ -307,9 +311,240 @@ rdb_restore_string(const void *payload, size_t len, struct rdb_string *out)
 	out->heap = NULL;
 	out->ptr = NULL;
 	out->len = 0;
-	if (len < 1 || !is_object_type(p[0]))
+	if (len < 1 || !rdb_restore_type_ok(p[0]))
 		return RDB_RESTORE_BAD;
 	if (p[0] != RDB_TYPE_STRING)
 		return RDB_RESTORE_TYPE;
 	return rdb_load_string(p, len, &pos, out) ? RDB_RESTORE_OK : RDB_RESTORE_BAD;
+}
+
+/* ---- rdb_buf ---- */
+
+unsigned char *
+rdb_buf_reserve(struct rdb_buf *b, size_t n)
+{
+	if (b->cap - b->len < n) {
+		size_t cap = b->cap < 64 ? 64 : b->cap;
+
+		while (cap - b->len < n)
+			cap *= 2;
+		b->p = xrealloc(b->p, cap);
+		b->cap = cap;
+	}
+	return b->p + b->len;
+}
+
+void
+rdb_buf_put(struct rdb_buf *b, const void *p, size_t n)
+{
+	if (n == 0)
+		return;
+	memcpy(rdb_buf_reserve(b, n), p, n);
+	b->len += n;
+}
+
+void
+rdb_buf_put_byte(struct rdb_buf *b, unsigned char c)
+{
+	*rdb_buf_reserve(b, 1) = c;
+	b->len++;
+}
+
+void
+rdb_buf_put_len(struct rdb_buf *b, uint64_t len)
+{
+	b->len += rdb_save_len(rdb_buf_reserve(b, RDB_LEN_MAX), len);
+}
+
+void
+rdb_buf_put_string(struct rdb_buf *b, const void *s, size_t len)
+{
+	b->len += rdb_save_string(rdb_buf_reserve(b, RDB_STRING_BOUND(len)), s, len);
+}
+
+void
+rdb_buf_put_i64_string(struct rdb_buf *b, int64_t v)
+{
+	char buf[NUM_I64_MAX_CHARS];
+
+	rdb_buf_put_string(b, buf, num_fmt_i64(buf, v));
+}
+
+void
+rdb_buf_put_i64le(struct rdb_buf *b, int64_t v)
+{
+	unsigned char *d = rdb_buf_reserve(b, 8);
+	uint64_t u = (uint64_t)v;
+
+	for (int i = 0; i < 8; i++)
+		d[i] = (unsigned char)(u >> (8 * i));
+	b->len += 8;
+}
+
+void
+rdb_buf_put_double(struct rdb_buf *b, double d)
+{
+	int64_t v;
+
+	memcpy(&v, &d, sizeof v);
+	rdb_buf_put_i64le(b, v);
+}
+
+void
+rdb_buf_free(struct rdb_buf *b)
+{
+	xfree(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+/* ---- readers ---- */
+
+bool
+rdb_load_len(const unsigned char *p, size_t len, size_t *pos, uint64_t *out)
+{
+	bool enc;
+
+	return load_len(p, len, pos, out, &enc) && !enc;
+}
+
+bool
+rdb_load_i64le(const unsigned char *p, size_t len, size_t *pos, int64_t *out)
+{
+	uint64_t u = 0;
+
+	if (len - *pos < 8)
+		return false;
+	for (int i = 7; i >= 0; i--)
+		u = u << 8 | p[*pos + (size_t)i];
+	*pos += 8;
+	*out = (int64_t)u;
+	return true;
+}
+
+bool
+rdb_load_double(const unsigned char *p, size_t len, size_t *pos, double *out)
+{
+	int64_t v;
+
+	if (!rdb_load_i64le(p, len, pos, &v))
+		return false;
+	memcpy(out, &v, sizeof *out);
+	return true;
+}
+
+bool
+rdb_load_double_str(const unsigned char *p, size_t len, size_t *pos, double *out)
+{
+	char buf[256], *end;
+	unsigned n;
+
+	if (len - *pos < 1)
+		return false;
+	n = p[(*pos)++];
+	switch (n) {
+	case 253:
+		*out = NAN;
+		return true;
+	case 254:
+		*out = INFINITY;
+		return true;
+	case 255:
+		*out = -INFINITY;
+		return true;
+	}
+	if (len - *pos < n)
+		return false;
+	memcpy(buf, p + *pos, n);
+	buf[n] = '\0';
+	*pos += n;
+	/* Redis reads it with strtod and does not check the end: neither does this. */
+	*out = strtod(buf, &end);
+	return true;
+}
+
+/* ---- every type ---- */
+
+void
+rdb_dump_obj(struct rdb_buf *b, const struct obj *o)
+{
+	unsigned ver = RDB_VERSION;
+	uint64_t crc;
+	unsigned char *t;
+
+	switch (obj_type(o)) {
+	case OBJ_STRING: {
+		char ibuf[TSTR_INT_BUF];
+		const char *s;
+		size_t len;
+
+		s = tstr_get(o, ibuf, &len);
+		rdb_buf_put_byte(b, RDB_TYPE_STRING);
+		rdb_buf_put_string(b, s, len);
+		break;
+	}
+	case OBJ_HASH:
+		ver = rdb_save_hash(b, o);
+		break;
+	case OBJ_LIST:
+		ver = rdb_save_list(b, o);
+		break;
+	case OBJ_SET:
+		ver = rdb_save_set(b, o);
+		break;
+	case OBJ_ZSET:
+		ver = rdb_save_zset(b, o);
+		break;
+	default:
+		assert(!"rdb_dump_obj: type without a codec");
+		return;
+	}
+	rdb_buf_put_byte(b, ver & 0xff);
+	rdb_buf_put_byte(b, (unsigned char)(ver >> 8));
+	crc = crc64_update(0, b->p, b->len);
+	t = rdb_buf_reserve(b, 8);
+	for (int i = 0; i < 8; i++)
+		t[i] = (unsigned char)(crc >> (8 * i));
+	b->len += 8;
+}
+
+enum rdb_restore_result
+rdb_load_object(unsigned type, const unsigned char *p, size_t len, size_t *pos, bool deep,
+    struct obj_value *out, struct rdb_string *str)
+{
+	str->heap = NULL;
+	str->ptr = NULL;
+	str->len = 0;
+	switch (type) {
+	case RDB_TYPE_STRING:
+		if (!rdb_load_string(p, len, pos, str))
+			return RDB_RESTORE_BAD;
+		tstr_value(out, str->ptr, str->len);
+		return RDB_RESTORE_OK;
+	case RDB_TYPE_HASH:
+	case RDB_TYPE_HASH_ZIPMAP:
+	case RDB_TYPE_HASH_ZIPLIST:
+	case RDB_TYPE_HASH_LISTPACK:
+	case RDB_TYPE_HASH_METADATA_PRE_GA:
+	case RDB_TYPE_HASH_LISTPACK_EX_PRE_GA:
+	case RDB_TYPE_HASH_METADATA:
+	case RDB_TYPE_HASH_LISTPACK_EX:
+		return rdb_load_hash(type, p, len, pos, deep, out);
+	case RDB_TYPE_LIST:
+	case RDB_TYPE_LIST_ZIPLIST:
+	case RDB_TYPE_LIST_QUICKLIST:
+	case RDB_TYPE_LIST_QUICKLIST_2:
+		return rdb_load_list(type, p, len, pos, deep, out);
+	case RDB_TYPE_SET:
+	case RDB_TYPE_SET_INTSET:
+	case RDB_TYPE_SET_LISTPACK:
+		return rdb_load_set(type, p, len, pos, deep, out);
+	case RDB_TYPE_ZSET:
+	case RDB_TYPE_ZSET_2:
+	case RDB_TYPE_ZSET_ZIPLIST:
+	case RDB_TYPE_ZSET_LISTPACK:
+		return rdb_load_zset(type, p, len, pos, deep, out);
+	default:
+		return RDB_RESTORE_TYPE;
+	}
 }

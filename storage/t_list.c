@@ -1,0 +1,32 @@
+/*
+ * t_list.c: the list type. (Placeholder until the type's module lands: no value of this type
+ * can be created yet, so the hooks are never reached.)
+ */
+#include <assert.h>
+#include <stddef.h>
+
+#include "storage/t_list.h"
+
+void
+tlist_payload_free(enum obj_encoding enc, void *p)
+{
+	(void)enc;
+	assert(p == NULL);
+}
+
+void *
+tlist_payload_dup(enum obj_encoding enc, const void *p)
+{
+	(void)enc;
+	(void)p;
+	assert(!"no list payload exists yet");
+	return NULL;
+}
+
+size_t
+tlist_payload_mem(enum obj_encoding enc, const void *p)
+{
+	(void)enc;
+	(void)p;
+	return 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * t_zset.c: the zset type. (Placeholder until the type's module lands: no value of this type
+ * can be created yet, so the hooks are never reached.)
+ */
+#include <assert.h>
+#include <stddef.h>
+
+#include "storage/t_zset.h"
+
+void
+tzset_payload_free(enum obj_encoding enc, void *p)
+{
+	(void)enc;
+	assert(p == NULL);
+}
+
+void *
+tzset_payload_dup(enum obj_encoding enc, const void *p)
+{
+	(void)enc;
+	(void)p;
+	assert(!"no zset payload exists yet");
+	return NULL;
+}
+
+size_t
+tzset_payload_mem(enum obj_encoding enc, const void *p)
+{
+	(void)enc;
+	(void)p;
+	return 0;
+}
