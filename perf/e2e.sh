@@ -1,8 +1,8 @@
 #!/bin/sh
 # e2e.sh: replicant beside redis-server on this machine, measured in the same run.
 #
-#   perf/e2e.sh [--keys N] [--mixed M] [--rounds R] [--quick] [--out DIR] [--tests LIST]
-#               [--duration S] [--clients C] [--pipelines 1,16] [--replicant PATH]
+#   perf/e2e.sh [--keys N] [--mixed M] [--no-streams] [--rounds R] [--quick] [--out DIR]
+#               [--tests LIST] [--duration S] [--clients C] [--pipelines 1,16] [--replicant PATH]
 #               [--replicant-args ARGS] [--redis-server PATH] [--redis-benchmark PATH] [--no-pin]
 #
 # Starts a redis-server (--save '' --appendonly no) and replicant (--port P --replica-read-only
@@ -255,7 +255,8 @@ def string_commands(n):
         yield ("SET", key("key", i), "v%015d" % i)
 
 
-def mixed_commands(m, seed=42):
+def mixed_commands(m, seed=42, rare=True):
+    """rare: also streams and HyperLogLogs on every 10th index (--no-streams leaves them out)."""
     rnd = random.Random(seed)
     for i in range(m):
         ttl = 3600 + rnd.randrange(3600) if i % 2 else None
@@ -271,7 +272,7 @@ def mixed_commands(m, seed=42):
             z += ["%.3f" % (rnd.random() * 1000), "m:%d:%d" % (i, j)]
         yield tuple(z)
         yield ("SET", key("ttlstr", i), "t%015d" % i, "EX", str(3600 + rnd.randrange(3600)))
-        if i % 10 == 0:
+        if rare and i % 10 == 0:
             for j in range(STREAM_ENTRIES):
                 yield ("XADD", key("stream", i), "%d-%d" % (1700000000000 + j, 0), "f", str(j))
             yield ("PFADD", key("hll", i)) + tuple("e%d" % j for j in range(20))
@@ -280,8 +281,8 @@ def mixed_commands(m, seed=42):
                 yield ("EXPIRE", key(fam, i), str(ttl))
 
 
-def mixed_key_count(m):
-    return 5 * m + 2 * len(range(0, m, 10))
+def mixed_key_count(m, rare=True):
+    return 5 * m + (2 * len(range(0, m, 10)) if rare else 0)
 
 
 def load(target, payloads):
@@ -444,7 +445,8 @@ def fmt_ratio(r):
 def section_memory(ctx):
     n, m = ctx.args.keys, ctx.args.mixed
     stages = [("empty", None, 0), ("strings", string_commands(n), n),
-              ("mixed", mixed_commands(m), mixed_key_count(m))]
+              ("mixed", mixed_commands(m, rare=not ctx.args.no_streams),
+               mixed_key_count(m, rare=not ctx.args.no_streams))]
     payload_cache = {}
     data = {"stages": []}
     base = {}
@@ -748,6 +750,8 @@ def parse_args(argv):
     p.add_argument("--redis-benchmark",
                    default=os.environ.get("REDIS_BENCHMARK") or "redis-benchmark")
     p.add_argument("--no-pin", action="store_true", help="do not pin with taskset")
+    p.add_argument("--no-streams", action="store_true",
+                   help="leave streams and HyperLogLogs out of the mixed data set")
     a = p.parse_args(argv)
     if a.quick:
         a.keys = a.keys or 10000
@@ -848,9 +852,11 @@ def main(argv):
             "- %s: %s (%s)" % (ctx.a.label, redis_path, report["servers"][ctx.a.label]["version"]),
             "- %s: %s (%s)" % (ctx.b.label, repl_path, report["servers"][ctx.b.label]["version"]),
             "- data: %s strings of 16 bytes; %s keys of each of hash (%d fields), list (%d), "
-            "set (%d), zset (%d), string with TTL; streams and HyperLogLogs on every 10th; "
+            "set (%d), zset (%d), string with TTL; %s; "
             "TTLs on half the aggregates" % ("{:,}".format(args.keys), "{:,}".format(args.mixed),
-                                              HASH_FIELDS, LIST_LEN, SET_MEMBERS, ZSET_MEMBERS),
+                                              HASH_FIELDS, LIST_LEN, SET_MEMBERS, ZSET_MEMBERS,
+                                              "no streams or HyperLogLogs" if args.no_streams
+                                              else "streams and HyperLogLogs on every 10th"),
             "- ratio = %s / %s (above 1: more rps, or more time, CPU or memory)" % (
                 ctx.b.label, ctx.a.label)]
     text = "\n".join(head + md) + "\n"
