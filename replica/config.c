@@ -94,6 +94,7 @@ enum opt_id {
 	O_LOGLEVEL,
 	O_DAEMONIZE,
 	O_PIDFILE,
+	O_DBFILENAME,
 	O_HASH_MAX_LISTPACK_ENTRIES,
 	O_HASH_MAX_ZIPLIST_ENTRIES,
 	O_HASH_MAX_LISTPACK_VALUE,
@@ -122,7 +123,7 @@ struct opt {
 };
 
 static opt_set_fn set_int, set_i64, set_octal, set_memory, set_bool, set_string, set_hz,
-    set_loglevel, set_bind, set_replicaof, set_obuf, set_dir;
+    set_loglevel, set_bind, set_replicaof, set_obuf, set_dir, set_dbfilename;
 static opt_get_fn get_int, get_i64, get_octal, get_memory, get_bool, get_string, get_loglevel,
     get_bind, get_replicaof, get_obuf, get_dir;
 
@@ -171,6 +172,8 @@ static const struct opt opts[O_COUNT] = {
 	ROW(O_LOGLEVEL, "loglevel", 0, set_loglevel, get_loglevel),
 	BOOL(O_DAEMONIZE, "daemonize", CFG_F_IMMUTABLE, daemonize),
 	STRING(O_PIDFILE, "pidfile", CFG_F_IMMUTABLE | F_EMPTY_NULL, pidfile),
+	ROW(O_DBFILENAME, "dbfilename", CFG_F_PROTECTED, set_dbfilename, get_string,
+	    FIELD(dbfilename)),
 	/* Encoding thresholds; the "ziplist" names are Redis' aliases from before 7.0. */
 	I64(O_HASH_MAX_LISTPACK_ENTRIES, "hash-max-listpack-entries", 0, hash_max_listpack_entries,
 	    0, LONG_MAX),
@@ -599,6 +602,18 @@ set_string(struct config *c, const struct opt *o, int argc, const char *const *a
 	return true;
 }
 
+/* Redis' isValidDBfilename: a file name, not a path. */
+static bool
+set_dbfilename(struct config *c, const struct opt *o, int argc, const char *const *argv,
+    char *err, size_t errlen)
+{
+	if (strchr(argv[0], '/') != NULL) {
+		seterr(err, errlen, "dbfilename can't be a path, just a filename");
+		return false;
+	}
+	return set_string(c, o, argc, argv, err, errlen);
+}
+
 static void
 get_string(const struct config *c, const struct opt *o, struct sink *s)
 {
@@ -826,6 +841,7 @@ cfg_init(struct config *c)
 	c->replica_serve_stale_data = true;
 	c->databases = 16;
 	c->hz = 10;
+	c->dbfilename = xstrdup("dump.rdb");
 	c->hash_max_listpack_entries = 128;
 	c->hash_max_listpack_value = 64;
 	c->list_max_listpack_size = -2;
@@ -853,6 +869,7 @@ cfg_free(struct config *c)
 	xfree(c->dir);
 	xfree(c->logfile);
 	xfree(c->pidfile);
+	xfree(c->dbfilename);
 	memset(c, 0, sizeof *c);
 }
 

@@ -63,6 +63,7 @@ struct config {
 	enum cfg_loglevel loglevel;	/* notice */
 	bool daemonize;			/* no */
 	char *pidfile;			/* NULL = none */
+	char *dbfilename;		/* "dump.rdb": loaded from dir at start-up if present */
 	/* encoding thresholds (storage's struct obj_limits), Redis' defaults */
 	int64_t hash_max_listpack_entries;	/* 128 */
 	int64_t hash_max_listpack_value;	/* 64 */

@@ -15,6 +15,7 @@
 #include "replica/log.h"
 #include "replica/server/server.h"
 #include "storage/obj.h"
+#include "storage/rdb/rdb_load.h"
 
 static void
 usage(FILE *fp)
@@ -62,6 +63,32 @@ write_pidfile(const char *path)
 	}
 	fprintf(fp, "%ld\n", (long)getpid());
 	fclose(fp);
+}
+
+/*
+ * Loads dir/dbfilename into the keyspace if the file exists, as redis-server does at start-up.
+ * Returns false (after logging why) if it exists but cannot be loaded: Redis then exits.
+ */
+static bool
+load_dump(struct server *srv, const struct config *cfg)
+{
+	struct rdb_load_stats st;
+	int64_t t0 = server_time_us();
+	char err[256];
+
+	if (access(cfg->dbfilename, F_OK) != 0)
+		return true;
+	if (!rdb_load_file(cfg->dbfilename, srv->store, t0 / 1000, &st, err, sizeof err)) {
+		log_warning("Fatal error loading the DB (%s): %s. Exiting.", cfg->dbfilename, err);
+		return false;
+	}
+	log_notice("Done loading RDB, keys loaded: %llu, keys expired: %llu.",
+	    (unsigned long long)st.keys, (unsigned long long)st.expired);
+	if (st.skipped_streams > 0)
+		log_warning("%llu stream keys in the RDB were skipped: streams are not supported yet",
+		    (unsigned long long)st.skipped_streams);
+	log_notice("DB loaded from disk: %.3f seconds", (double)(server_time_us() - t0) / 1e6);
+	return true;
 }
 
 int
@@ -114,6 +141,10 @@ main(int argc, char **argv)
 	log_notice("replicant %s starting, pid=%ld", PACKAGE_VERSION, (long)getpid());
 	if (!server_init(&srv, &cfg, err, sizeof(err))) {
 		log_warning("%s", err);
+		status = 1;
+		goto out;
+	}
+	if (!load_dump(&srv, &cfg)) {
 		status = 1;
 		goto out;
 	}

@@ -13,3 +13,5 @@ noinst_LIBRARIES += %D%/libstorage.a
 	%D%/rdb/crc64.c %D%/rdb/crc64.h \
 	%D%/rdb/lzf.c %D%/rdb/lzf.h \
 	%D%/rdb/rdb_value.c %D%/rdb/rdb_value.h
+# storage/rdb: whole RDB files (full sync, dump files on disk).
+%C%_libstorage_a_SOURCES += %D%/rdb/rdb_load.c %D%/rdb/rdb_load.h

@@ -65,3 +65,8 @@ check_PROGRAMS += test/unit/check_commands
 test_unit_check_commands_SOURCES = test/unit/check_commands.c
 test_unit_check_commands_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
 test_unit_check_commands_LDADD = $(REPLICA_LIBS) $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_rdb_load
+test_unit_check_rdb_load_SOURCES = test/unit/check_rdb_load.c
+test_unit_check_rdb_load_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_rdb_load_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
