@@ -20,4 +20,8 @@ BENCH_PROGS += %D%/bench_storage
 %C%_bench_storage_SOURCES = %D%/bench_storage.c
 %C%_bench_storage_LDADD = storage/libstorage.a $(BENCH_LDADD)
 
+BENCH_PROGS += %D%/bench_rdb
+%C%_bench_rdb_SOURCES = %D%/bench_rdb.c
+%C%_bench_rdb_LDADD = storage/libstorage.a $(BENCH_LDADD)
+
 noinst_PROGRAMS += $(BENCH_PROGS)
