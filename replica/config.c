@@ -842,7 +842,7 @@ cfg_init(struct config *c)
 	c->databases = 16;
 	c->hz = 10;
 	c->dbfilename = xstrdup("dump.rdb");
-	c->hash_max_listpack_entries = 128;
+	c->hash_max_listpack_entries = 512;
 	c->hash_max_listpack_value = 64;
 	c->list_max_listpack_size = -2;
 	c->list_compress_depth = 0;

@@ -65,7 +65,7 @@ struct config {
 	char *pidfile;			/* NULL = none */
 	char *dbfilename;		/* "dump.rdb": loaded from dir at start-up if present */
 	/* encoding thresholds (storage's struct obj_limits), Redis' defaults */
-	int64_t hash_max_listpack_entries;	/* 128 */
+	int64_t hash_max_listpack_entries;	/* 512 (redis.conf ships 128; the server default is 512) */
 	int64_t hash_max_listpack_value;	/* 64 */
 	int64_t list_max_listpack_size;		/* -2 */
 	int64_t list_compress_depth;		/* 0 */

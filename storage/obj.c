@@ -18,7 +18,7 @@
 #include "storage/t_zset.h"
 
 struct obj_limits obj_limits = {
-	.hash_max_listpack_entries = 128,
+	.hash_max_listpack_entries = 512,
 	.hash_max_listpack_value = 64,
 	.list_max_listpack_size = -2,
 	.list_compress_depth = 0,

@@ -81,7 +81,7 @@ struct obj_value {
  * reads it too, and nothing writes it after start-up.
  */
 struct obj_limits {
-	int64_t hash_max_listpack_entries;	/* 128 */
+	int64_t hash_max_listpack_entries;	/* 512 (redis.conf ships 128; the server default is 512) */
 	int64_t hash_max_listpack_value;	/* 64 */
 	int64_t list_max_listpack_size;		/* -2: a node of at most 8 KiB; > 0: entries per node */
 	int64_t list_compress_depth;		/* 0 (accepted; nodes are never compressed) */

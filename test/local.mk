@@ -57,7 +57,8 @@ PY_LOG_COMPILER = $(PYTHON3)
 INTEGRATION_TESTS = \
 	test/integration/test_server.py \
 	test/integration/test_config.py \
-	test/integration/test_diff_strings.py
+	test/integration/test_diff_strings.py \
+	test/integration/test_command_table.py
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) test/integration/harness.py test/fixtures
 

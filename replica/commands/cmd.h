@@ -42,6 +42,26 @@ enum {
 	CMD_NO_MANDATORY_KEYS = 1 << 17,
 	CMD_PROTECTED	= 1 << 18,
 	CMD_NO_ASYNC_LOADING = 1 << 19,
+	CMD_MOVABLEKEYS	= 1 << 20,	/* derived by cmd_table_init from the key specs */
+};
+
+/*
+ * A key spec as Redis 7 describes where a command's keys are (COMMAND INFO, COMMAND GETKEYS).
+ * Built by cmd_table_init from a row's key-spec column.
+ */
+enum cmd_ks_begin { CMD_KS_INDEX, CMD_KS_KEYWORD, CMD_KS_BEGIN_UNKNOWN };
+enum cmd_ks_find { CMD_KS_RANGE, CMD_KS_KEYNUM, CMD_KS_FIND_UNKNOWN };
+
+struct cmd_keyspec {
+	char *flags;			/* space-separated ("RW access delete") */
+	char *notes;			/* NULL or the spec's notes */
+	enum cmd_ks_begin begin;
+	int index;			/* CMD_KS_INDEX: argv position */
+	char *keyword;			/* CMD_KS_KEYWORD: the word, searched from startfrom */
+	int startfrom;			/* (negative: from the end, backwards) */
+	enum cmd_ks_find find;
+	int lastkey, keystep, limit;	/* CMD_KS_RANGE */
+	int keynumidx, firstkey;	/* CMD_KS_KEYNUM (keystep shared) */
 };
 
 /* ACL categories a row names explicitly; the rest (@read, @write, @fast, @slow, @admin,
@@ -92,7 +112,14 @@ struct cmd_def {
 	uint32_t flags;
 	uint32_t acl;			/* explicit ACL categories */
 	int first_key, last_key, key_step;	/* Redis' legacy key positions (0 0 0: none) */
-	const char *key_flags;		/* key-spec flags, space-separated ("RO access"), or NULL */
+	/*
+	 * The key specs. Short form: the flags of one spec at first_key..last_key step key_step
+	 * ("RO access"), or NULL for none. Long form, when it holds a '|': specs separated by ';',
+	 * each "FLAGS|BEGIN|FIND[|notes=TEXT]" with BEGIN "index:N", "keyword:WORD,STARTFROM" or
+	 * "unknown" and FIND "range:LASTKEY,STEP,LIMIT", "keynum:KEYNUMIDX,FIRSTKEY,STEP" or
+	 * "unknown", as Redis' COMMAND INFO shows them.
+	 */
+	const char *key_flags;
 	const char *tips;		/* command tips, space-separated, or NULL */
 	const char *group;		/* COMMAND DOCS group ("string", "server", ...) */
 	const char *since;		/* Redis version that introduced it */
@@ -104,7 +131,17 @@ struct cmd_def {
 	const struct cmd_def **subs;	/* sorted by name */
 	size_t nsubs;
 	int id;				/* index in the table, for per-command statistics */
+	struct cmd_keyspec *specs;	/* parsed from key_flags */
+	size_t nspecs;
 };
+
+/*
+ * The keys of the command line argv[0..argc) for def, as Redis' COMMAND GETKEYS finds them from
+ * the key specs. Stores up to max argv positions in pos and returns how many keys there are,
+ * or -1 if a spec cannot be applied to this line (a bad numkeys, a key past the end).
+ */
+int cmd_get_keys(const struct cmd_def *def, const struct resp_arg *argv, int argc, int *pos,
+    int max);
 
 /* Builds the lookup index and the subcommand lists. Call once before any lookup. */
 void cmd_table_init(void);

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "replica/commands/cmd.h"
+#include "storage/base/mem.h"
 #include "storage/match.h"
 
 static const struct {
@@ -21,6 +22,7 @@ static const struct {
 	{ CMD_SENTINEL, "sentinel" }, { CMD_NO_MANDATORY_KEYS, "no_mandatory_keys" },
 	{ CMD_PROTECTED, "protected" }, { CMD_NO_ASYNC_LOADING, "no_async_loading" },
 	{ CMD_NO_MULTI, "no_multi" }, { CMD_ALLOW_BUSY, "allow_busy" },
+	{ CMD_MOVABLEKEYS, "movablekeys" },	/* Redis lists it after the others */
 };
 
 /* In Redis' ACL category order, which is the order COMMAND INFO lists them in. */
@@ -75,37 +77,82 @@ add_words(struct resp_out *o, const char *s, bool status)
 }
 
 static void
-add_key_specs(struct resp_out *o, const struct cmd_def *d)
+add_key_spec(struct resp_out *o, const struct cmd_keyspec *ks)
 {
-	if (d->first_key == 0) {
-		resp_add_set(o, 0);
-		return;
+	resp_add_map(o, ks->notes != NULL ? 4 : 3);
+	if (ks->notes != NULL) {
+		add_cstr(o, "notes");
+		add_cstr(o, ks->notes);
 	}
-	resp_add_set(o, 1);
-	resp_add_map(o, 3);
 	add_cstr(o, "flags");
-	resp_add_set(o, count_words(d->key_flags));
-	add_words(o, d->key_flags, true);
+	resp_add_set(o, count_words(ks->flags));
+	add_words(o, ks->flags, true);
 	add_cstr(o, "begin_search");
 	resp_add_map(o, 2);
 	add_cstr(o, "type");
-	add_cstr(o, "index");
-	add_cstr(o, "spec");
-	resp_add_map(o, 1);
-	add_cstr(o, "index");
-	resp_add_int(o, d->first_key);
+	switch (ks->begin) {
+	case CMD_KS_INDEX:
+		add_cstr(o, "index");
+		add_cstr(o, "spec");
+		resp_add_map(o, 1);
+		add_cstr(o, "index");
+		resp_add_int(o, ks->index);
+		break;
+	case CMD_KS_KEYWORD:
+		add_cstr(o, "keyword");
+		add_cstr(o, "spec");
+		resp_add_map(o, 2);
+		add_cstr(o, "keyword");
+		add_cstr(o, ks->keyword);
+		add_cstr(o, "startfrom");
+		resp_add_int(o, ks->startfrom);
+		break;
+	case CMD_KS_BEGIN_UNKNOWN:
+		add_cstr(o, "unknown");
+		add_cstr(o, "spec");
+		resp_add_map(o, 0);
+		break;
+	}
 	add_cstr(o, "find_keys");
 	resp_add_map(o, 2);
 	add_cstr(o, "type");
-	add_cstr(o, "range");
-	add_cstr(o, "spec");
-	resp_add_map(o, 3);
-	add_cstr(o, "lastkey");
-	resp_add_int(o, d->last_key < 0 ? d->last_key : d->last_key - d->first_key);
-	add_cstr(o, "keystep");
-	resp_add_int(o, d->key_step);
-	add_cstr(o, "limit");
-	resp_add_int(o, 0);
+	switch (ks->find) {
+	case CMD_KS_RANGE:
+		add_cstr(o, "range");
+		add_cstr(o, "spec");
+		resp_add_map(o, 3);
+		add_cstr(o, "lastkey");
+		resp_add_int(o, ks->lastkey);
+		add_cstr(o, "keystep");
+		resp_add_int(o, ks->keystep);
+		add_cstr(o, "limit");
+		resp_add_int(o, ks->limit);
+		break;
+	case CMD_KS_KEYNUM:
+		add_cstr(o, "keynum");
+		add_cstr(o, "spec");
+		resp_add_map(o, 3);
+		add_cstr(o, "keynumidx");
+		resp_add_int(o, ks->keynumidx);
+		add_cstr(o, "firstkey");
+		resp_add_int(o, ks->firstkey);
+		add_cstr(o, "keystep");
+		resp_add_int(o, ks->keystep);
+		break;
+	case CMD_KS_FIND_UNKNOWN:
+		add_cstr(o, "unknown");
+		add_cstr(o, "spec");
+		resp_add_map(o, 0);
+		break;
+	}
+}
+
+static void
+add_key_specs(struct resp_out *o, const struct cmd_def *d)
+{
+	resp_add_set(o, d->nspecs);
+	for (size_t i = 0; i < d->nspecs; i++)
+		add_key_spec(o, &d->specs[i]);
 }
 
 static void
@@ -328,14 +375,17 @@ cmd_command_getkeys(struct cmd_ctx *ctx)
 {
 	const struct cmd_def *container, *d;
 	struct resp_arg *argv = ctx->argv + 2;
-	int argc = ctx->argc - 2, first, last, n;
+	int argc = ctx->argc - 2, n, small[16], *pos = small;
+	bool has_keys = false;
 
 	d = cmd_lookup(argv, argc, &container);
 	if (d == NULL) {
 		cmd_reply_error(ctx, "ERR Invalid command specified");
 		return;
 	}
-	if (d->first_key == 0) {
+	for (size_t i = 0; i < d->nspecs; i++)
+		has_keys |= strstr(d->specs[i].flags, "not_key") == NULL;
+	if (!has_keys) {
 		cmd_reply_error(ctx, "ERR The command has no key arguments");
 		return;
 	}
@@ -343,12 +393,20 @@ cmd_command_getkeys(struct cmd_ctx *ctx)
 		cmd_reply_error(ctx, "ERR Invalid number of arguments specified for command");
 		return;
 	}
-	first = d->first_key;
-	last = d->last_key < 0 ? argc + d->last_key : d->last_key;
-	n = last >= first ? (last - first) / d->key_step + 1 : 0;
-	resp_add_array(ctx->out, (size_t)n);
-	for (int i = first; i <= last; i += d->key_step)
-		resp_add_bulk(ctx->out, argv[i].ptr, argv[i].len);
+	n = cmd_get_keys(d, argv, argc, small, (int)NELEM(small));
+	if (n > (int)NELEM(small)) {
+		pos = xmalloc((size_t)n * sizeof *pos);
+		cmd_get_keys(d, argv, argc, pos, n);
+	}
+	if (n <= 0) {
+		cmd_reply_error(ctx, "ERR Invalid arguments specified for command");
+	} else {
+		resp_add_array(ctx->out, (size_t)n);
+		for (int i = 0; i < n; i++)
+			resp_add_bulk(ctx->out, argv[pos[i]].ptr, argv[pos[i]].len);
+	}
+	if (pos != small)
+		xfree(pos);
 }
 
 void

@@ -311,6 +311,8 @@ def test_config_get():
         want = dict(h.decode(session(r, [M("CONFIG", "GET", pat)])[0]).pairs())
         got = dict(h.decode(session(p, [M("CONFIG", "GET", pat)])[0]).pairs())
         for k, v in got.items():
+            if k in (b"set-max-listpack-entries", b"set-max-listpack-value"):
+                continue    # Redis 7.2's options (replicant encodes sets as 7.2 does)
             mm.expect("CONFIG GET %s: %s" % (pat, k.decode()), want.get(k), v)
         for k in must:
             mm.expect("CONFIG GET %s lists %s" % (pat, k), True, k.encode() in got)

@@ -184,6 +184,21 @@ static const struct {
 	{ "loglevel", "notice" },
 	{ "daemonize", "no" },
 	{ "pidfile", "" },
+	{ "dbfilename", "dump.rdb" },
+	{ "hash-max-listpack-entries", "512" },
+	{ "hash-max-ziplist-entries", "512" },
+	{ "hash-max-listpack-value", "64" },
+	{ "hash-max-ziplist-value", "64" },
+	{ "list-max-listpack-size", "-2" },
+	{ "list-max-ziplist-size", "-2" },
+	{ "list-compress-depth", "0" },
+	{ "set-max-intset-entries", "512" },
+	{ "set-max-listpack-entries", "128" },
+	{ "set-max-listpack-value", "64" },
+	{ "zset-max-listpack-entries", "128" },
+	{ "zset-max-ziplist-entries", "128" },
+	{ "zset-max-listpack-value", "64" },
+	{ "zset-max-ziplist-value", "64" },
 };
 
 START_TEST(test_defaults)
@@ -1132,6 +1147,21 @@ START_TEST(test_names)
 		{ "loglevel", "loglevel", 0 },
 		{ "daemonize", "daemonize", CFG_F_IMMUTABLE },
 		{ "pidfile", "pidfile", CFG_F_IMMUTABLE },
+		{ "dbfilename", "dbfilename", CFG_F_PROTECTED },
+		{ "hash-max-listpack-entries", "hash-max-listpack-entries", 0 },
+		{ "hash-max-ziplist-entries", "hash-max-listpack-entries", 0 },
+		{ "hash-max-listpack-value", "hash-max-listpack-value", 0 },
+		{ "hash-max-ziplist-value", "hash-max-listpack-value", 0 },
+		{ "list-max-listpack-size", "list-max-listpack-size", 0 },
+		{ "list-max-ziplist-size", "list-max-listpack-size", 0 },
+		{ "list-compress-depth", "list-compress-depth", 0 },
+		{ "set-max-intset-entries", "set-max-intset-entries", 0 },
+		{ "set-max-listpack-entries", "set-max-listpack-entries", 0 },
+		{ "set-max-listpack-value", "set-max-listpack-value", 0 },
+		{ "zset-max-listpack-entries", "zset-max-listpack-entries", 0 },
+		{ "zset-max-ziplist-entries", "zset-max-listpack-entries", 0 },
+		{ "zset-max-listpack-value", "zset-max-listpack-value", 0 },
+		{ "zset-max-ziplist-value", "zset-max-listpack-value", 0 },
 	};
 	char upper[64];
 
