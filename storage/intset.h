@@ -38,6 +38,7 @@ int64_t intset_max(const unsigned char *is);
 /*
  * Checks that the size bytes at is form a valid intset: a known width, a length that matches
  * size exactly, values strictly ascending. Returns true and sets *count (may be NULL).
+ * An empty intset is refused, as Redis' intsetValidateIntegrity does (no empty set is saved).
  */
 bool intset_validate(const unsigned char *is, size_t size, size_t *count);
 

@@ -41,7 +41,10 @@ void lp_free(unsigned char *lp);
 unsigned char *lp_dup(const unsigned char *lp);
 /* Returns lp's total size in bytes, from its header. */
 size_t lp_bytes(const unsigned char *lp);
-/* Returns the number of entries (walks the listpack when the header count is saturated). */
+/*
+ * Returns the number of entries (walks the listpack when the header count is saturated; unlike
+ * Redis' lpLength it never writes the count back, so reading leaves the bytes as they are).
+ */
 size_t lp_length(const unsigned char *lp);
 
 /* Entry navigation. Each returns NULL when there is no such entry. */
@@ -74,7 +77,11 @@ size_t lp_entry_size(const unsigned char *p);
 unsigned char *lp_find(const unsigned char *lp, const unsigned char *p, const void *s, size_t len,
     unsigned skip);
 
-/* Adds a string (stored as an integer when it is one) or an integer at the end / the front. */
+/*
+ * Adds a string (stored as an integer when it is one) or an integer at the end / the front.
+ * In every call that stores s/len (here, lp_insert, lp_replace), s may be a view into lp itself:
+ * it is copied before lp moves.
+ */
 unsigned char *lp_append(unsigned char *lp, const void *s, size_t len);
 unsigned char *lp_append_int(unsigned char *lp, int64_t v);
 unsigned char *lp_prepend(unsigned char *lp, const void *s, size_t len);
@@ -102,6 +109,15 @@ unsigned char *lp_delete(unsigned char *lp, unsigned char *p, unsigned char **ne
 unsigned char *lp_delete_range_p(unsigned char *lp, unsigned char *p, size_t n);
 /* Deletes up to n entries starting at index (negative counts from the end). */
 unsigned char *lp_delete_range(unsigned char *lp, long index, size_t n);
+
+/*
+ * True if no two of the entries at positions 0, step, 2 * step ... are equal (step 1: every
+ * entry, for a set; step 2: the fields of a field-value or member-score listpack), equal as
+ * lp_eq means it (an integer entry equals a string entry holding its decimal text). The RDB
+ * loader and RESTORE call it to refuse a blob with a repeated member, as Redis does. lp must be
+ * valid (lp_validate); step > 0. Allocates a temporary table above a few entries.
+ */
+bool lp_unique(const unsigned char *lp, unsigned step);
 
 /*
  * Checks that the size bytes at lp are a well-formed listpack: header size equal to size,
