@@ -135,6 +135,9 @@ conn_close_async(struct conn *c)
 	event_active(&srv->ev_close, EV_TIMEOUT, 0);
 }
 
+/* Argument slots a connection keeps between requests (more are freed once it is idle). */
+#define CONN_ARGV_KEEP 1024
+
 void
 conn_release_qbuf(struct conn *c)
 {
@@ -248,6 +251,9 @@ conn_process_input(struct conn *c)
 		if (c->qcap > c->srv->stats.client_max_input_buffer)
 			c->srv->stats.client_max_input_buffer = c->qcap;
 		conn_release_qbuf(c);
+		/* No request is under way: an argv array grown by a huge request goes too. */
+		if (c->parser.argv_cap > CONN_ARGV_KEEP)
+			resp_parser_free(&c->parser);
 	}
 }
 
