@@ -58,7 +58,8 @@ INTEGRATION_TESTS = \
 	test/integration/test_server.py \
 	test/integration/test_config.py \
 	test/integration/test_diff_strings.py \
-	test/integration/test_command_table.py
+	test/integration/test_command_table.py \
+	test/integration/test_rdb_fixtures.py
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) test/integration/harness.py test/fixtures
 
