@@ -23,7 +23,8 @@ noinst_LIBRARIES += %D%/libreplica.a
 	%D%/commands/cmd_db.c \
 	%D%/commands/keys.def %D%/commands/cmd_keys.c \
 	%D%/commands/string.def %D%/commands/cmd_string.c \
-	%D%/commands/hash.def %D%/commands/list.def %D%/commands/set.def %D%/commands/zset.def
+	%D%/commands/hash.def %D%/commands/list.def %D%/commands/set.def %D%/commands/zset.def \
+	%D%/commands/stream.def %D%/commands/hll.def %D%/commands/geo.def %D%/commands/sort.def
 
 REPLICA_LIBS = %D%/libreplica.a %D%/libconfig.a storage/libstorage.a protocol/libprotocol.a \
 	storage/base/libbase.a $(LIBEVENT_LIBS) $(HIREDIS_LIBS) $(ZSTD_LIBS)

@@ -3,7 +3,7 @@
  * OBJECT ENCODING, and the per-type payload destructor and copier that the store calls.
  *
  * Each collection type module supplies its payload's destructor, copier and size
- * (t_hash.h, t_list.h, t_set.h, t_zset.h); obj_payload_free, obj_payload_dup and obj_mem_usage
+ * (t_hash.h, t_list.h, t_set.h, t_zset.h, t_stream.h); obj_payload_free, obj_payload_dup and obj_mem_usage
  * dispatch on the type.
  */
 #include <assert.h>
@@ -14,6 +14,7 @@
 #include "storage/t_hash.h"
 #include "storage/t_list.h"
 #include "storage/t_set.h"
+#include "storage/t_stream.h"
 #include "storage/t_string.h"
 #include "storage/t_zset.h"
 
@@ -200,6 +201,8 @@ obj_mem_usage(const struct obj *o)
 		return n + tset_payload_mem(enc, obj_ptr(o));
 	case OBJ_ZSET:
 		return n + tzset_payload_mem(enc, obj_ptr(o));
+	case OBJ_STREAM:
+		return n + tstream_payload_mem(enc, obj_ptr(o));
 	default:
 		return n + xsize(obj_ptr(o));
 	}
@@ -232,8 +235,11 @@ obj_payload_free(enum obj_type type, enum obj_encoding enc, void *ptr)
 	case OBJ_ZSET:
 		tzset_payload_free(enc, ptr);
 		return;
+	case OBJ_STREAM:
+		tstream_payload_free(enc, ptr);
+		return;
 	default:
-		/* Streams arrive with their module; none can be stored yet. */
+		/* Module values are never loaded. */
 		assert(ptr == NULL);
 		return;
 	}
@@ -253,6 +259,8 @@ obj_payload_dup(enum obj_type type, enum obj_encoding enc, const void *ptr)
 		return tset_payload_dup(enc, ptr);
 	case OBJ_ZSET:
 		return tzset_payload_dup(enc, ptr);
+	case OBJ_STREAM:
+		return tstream_payload_dup(enc, ptr);
 	default:
 		assert(!"obj_payload_dup: type without a payload copier");
 		return NULL;

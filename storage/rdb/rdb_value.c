@@ -495,6 +495,9 @@ rdb_dump_obj(struct rdb_buf *b, const struct obj *o)
 	case OBJ_ZSET:
 		ver = rdb_save_zset(b, o);
 		break;
+	case OBJ_STREAM:
+		ver = rdb_save_stream(b, o);
+		break;
 	default:
 		assert(!"rdb_dump_obj: type without a codec");
 		return;
@@ -544,6 +547,10 @@ rdb_load_object(unsigned type, const unsigned char *p, size_t len, size_t *pos, 
 	case RDB_TYPE_ZSET_ZIPLIST:
 	case RDB_TYPE_ZSET_LISTPACK:
 		return rdb_load_zset(type, p, len, pos, deep, out);
+	case RDB_TYPE_STREAM_LISTPACKS:
+	case RDB_TYPE_STREAM_LISTPACKS_2:
+	case RDB_TYPE_STREAM_LISTPACKS_3:
+		return rdb_load_stream(type, p, len, pos, deep, out);
 	default:
 		return RDB_RESTORE_TYPE;
 	}

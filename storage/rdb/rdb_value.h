@@ -181,6 +181,7 @@ unsigned rdb_save_hash(struct rdb_buf *b, const struct obj *o);
 unsigned rdb_save_list(struct rdb_buf *b, const struct obj *o);
 unsigned rdb_save_set(struct rdb_buf *b, const struct obj *o);
 unsigned rdb_save_zset(struct rdb_buf *b, const struct obj *o);
+unsigned rdb_save_stream(struct rdb_buf *b, const struct obj *o);
 enum rdb_restore_result rdb_load_hash(unsigned type, const unsigned char *p, size_t len,
     size_t *pos, bool deep, struct obj_value *out);
 enum rdb_restore_result rdb_load_list(unsigned type, const unsigned char *p, size_t len,
@@ -188,6 +189,8 @@ enum rdb_restore_result rdb_load_list(unsigned type, const unsigned char *p, siz
 enum rdb_restore_result rdb_load_set(unsigned type, const unsigned char *p, size_t len,
     size_t *pos, bool deep, struct obj_value *out);
 enum rdb_restore_result rdb_load_zset(unsigned type, const unsigned char *p, size_t len,
+    size_t *pos, bool deep, struct obj_value *out);
+enum rdb_restore_result rdb_load_stream(unsigned type, const unsigned char *p, size_t len,
     size_t *pos, bool deep, struct obj_value *out);
 
 /*

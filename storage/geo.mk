@@ -1,0 +1,2 @@
+# The geo commands: storage, commands, tests and benchmark. (Merged into the folders'
+# local.mk files once landed.)

@@ -1,0 +1,2 @@
+# The sort commands: storage, commands, tests and benchmark. (Merged into the folders'
+# local.mk files once landed.)
