@@ -24,4 +24,24 @@ BENCH_PROGS += %D%/bench_rdb
 %C%_bench_rdb_SOURCES = %D%/bench_rdb.c
 %C%_bench_rdb_LDADD = storage/libstorage.a $(BENCH_LDADD)
 
+BENCH_PROGS += %D%/bench_listpack
+%C%_bench_listpack_SOURCES = %D%/bench_listpack.c
+%C%_bench_listpack_LDADD = storage/libstorage.a $(BENCH_LDADD)
+
+BENCH_PROGS += %D%/bench_hash
+%C%_bench_hash_SOURCES = %D%/bench_hash.c
+%C%_bench_hash_LDADD = storage/libstorage.a $(BENCH_LDADD)
+
+BENCH_PROGS += %D%/bench_list
+%C%_bench_list_SOURCES = %D%/bench_list.c
+%C%_bench_list_LDADD = storage/libstorage.a $(BENCH_LDADD)
+
+BENCH_PROGS += %D%/bench_set
+%C%_bench_set_SOURCES = %D%/bench_set.c
+%C%_bench_set_LDADD = storage/libstorage.a $(BENCH_LDADD)
+
+BENCH_PROGS += %D%/bench_zset
+%C%_bench_zset_SOURCES = %D%/bench_zset.c
+%C%_bench_zset_LDADD = storage/libstorage.a $(BENCH_LDADD)
+
 noinst_PROGRAMS += $(BENCH_PROGS)

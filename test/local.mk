@@ -59,7 +59,11 @@ INTEGRATION_TESTS = \
 	test/integration/test_config.py \
 	test/integration/test_diff_strings.py \
 	test/integration/test_command_table.py \
-	test/integration/test_rdb_fixtures.py
+	test/integration/test_rdb_fixtures.py \
+	test/integration/test_diff_hash.py \
+	test/integration/test_diff_list.py \
+	test/integration/test_diff_set.py \
+	test/integration/test_diff_zset.py
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) test/integration/harness.py test/fixtures
 
@@ -72,3 +76,28 @@ check_PROGRAMS += test/unit/check_rdb_load
 test_unit_check_rdb_load_SOURCES = test/unit/check_rdb_load.c
 test_unit_check_rdb_load_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 test_unit_check_rdb_load_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_listpack
+test_unit_check_listpack_SOURCES = test/unit/check_listpack.c
+test_unit_check_listpack_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_listpack_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_hash
+test_unit_check_hash_SOURCES = test/unit/check_hash.c
+test_unit_check_hash_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_hash_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_list
+test_unit_check_list_SOURCES = test/unit/check_list.c
+test_unit_check_list_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_list_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_set
+test_unit_check_set_SOURCES = test/unit/check_set.c
+test_unit_check_set_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_set_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_zset
+test_unit_check_zset_SOURCES = test/unit/check_zset.c
+test_unit_check_zset_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_zset_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
