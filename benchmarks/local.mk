@@ -44,4 +44,8 @@ BENCH_PROGS += %D%/bench_zset
 %C%_bench_zset_SOURCES = %D%/bench_zset.c
 %C%_bench_zset_LDADD = storage/libstorage.a $(BENCH_LDADD)
 
+BENCH_PROGS += %D%/bench_hll
+%C%_bench_hll_SOURCES = %D%/bench_hll.c
+%C%_bench_hll_LDADD = storage/libstorage.a $(BENCH_LDADD)
+
 noinst_PROGRAMS += $(BENCH_PROGS)

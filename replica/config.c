@@ -109,6 +109,7 @@ enum opt_id {
 	O_ZSET_MAX_ZIPLIST_ENTRIES,
 	O_ZSET_MAX_LISTPACK_VALUE,
 	O_ZSET_MAX_ZIPLIST_VALUE,
+	O_HLL_SPARSE_MAX_BYTES,
 	O_COUNT
 };
 
@@ -197,6 +198,7 @@ static const struct opt opts[O_COUNT] = {
 	I64(O_ZSET_MAX_LISTPACK_VALUE, "zset-max-listpack-value", 0, zset_max_listpack_value,
 	    0, LONG_MAX),
 	ALIAS(O_ZSET_MAX_ZIPLIST_VALUE, "zset-max-ziplist-value", O_ZSET_MAX_LISTPACK_VALUE),
+	MEMORY(O_HLL_SPARSE_MAX_BYTES, "hll-sparse-max-bytes", 0, hll_sparse_max_bytes, 0, LONG_MAX),
 };
 
 /* Indexed by enum cfg_loglevel: Redis 7.0's four levels ("nothing" came with 7.2). */
@@ -851,6 +853,7 @@ cfg_init(struct config *c)
 	c->set_max_listpack_value = 64;
 	c->zset_max_listpack_entries = 128;
 	c->zset_max_listpack_value = 64;
+	c->hll_sparse_max_bytes = 3000;
 	c->logfile = xstrdup("");
 	c->loglevel = CFG_LOG_NOTICE;
 }

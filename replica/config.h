@@ -74,6 +74,7 @@ struct config {
 	int64_t set_max_listpack_value;		/* 64 */
 	int64_t zset_max_listpack_entries;	/* 128 */
 	int64_t zset_max_listpack_value;	/* 64 */
+	uint64_t hll_sparse_max_bytes;		/* 3000: a sparse HyperLogLog past this becomes dense */
 };
 
 /* What CONFIG SET and the command log must know about an option (cfg_flags). */

@@ -14,6 +14,7 @@
 #include "replica/config.h"
 #include "replica/log.h"
 #include "replica/server/server.h"
+#include "storage/hll.h"
 #include "storage/obj.h"
 #include "storage/rdb/rdb_load.h"
 
@@ -137,6 +138,7 @@ main(int argc, char **argv)
 		.zset_max_listpack_entries = cfg.zset_max_listpack_entries,
 		.zset_max_listpack_value = cfg.zset_max_listpack_value,
 	};
+	hll_sparse_max_bytes = (size_t)cfg.hll_sparse_max_bytes;
 	cmd_table_init();
 	log_notice("replicant %s starting, pid=%ld", PACKAGE_VERSION, (long)getpid());
 	if (!server_init(&srv, &cfg, err, sizeof(err))) {

@@ -63,7 +63,8 @@ INTEGRATION_TESTS = \
 	test/integration/test_diff_hash.py \
 	test/integration/test_diff_list.py \
 	test/integration/test_diff_set.py \
-	test/integration/test_diff_zset.py
+	test/integration/test_diff_zset.py \
+	test/integration/test_diff_hll.py
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) test/integration/harness.py test/fixtures
 
@@ -101,3 +102,8 @@ check_PROGRAMS += test/unit/check_zset
 test_unit_check_zset_SOURCES = test/unit/check_zset.c
 test_unit_check_zset_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 test_unit_check_zset_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_hll
+test_unit_check_hll_SOURCES = test/unit/check_hll.c
+test_unit_check_hll_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_hll_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)

@@ -199,6 +199,7 @@ static const struct {
 	{ "zset-max-ziplist-entries", "128" },
 	{ "zset-max-listpack-value", "64" },
 	{ "zset-max-ziplist-value", "64" },
+	{ "hll-sparse-max-bytes", "3000" },
 };
 
 START_TEST(test_defaults)
@@ -1162,6 +1163,7 @@ START_TEST(test_names)
 		{ "zset-max-ziplist-entries", "zset-max-listpack-entries", 0 },
 		{ "zset-max-listpack-value", "zset-max-listpack-value", 0 },
 		{ "zset-max-ziplist-value", "zset-max-listpack-value", 0 },
+		{ "hll-sparse-max-bytes", "hll-sparse-max-bytes", 0 },
 	};
 	char upper[64];
 
