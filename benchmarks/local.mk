@@ -48,4 +48,8 @@ BENCH_PROGS += %D%/bench_hll
 %C%_bench_hll_SOURCES = %D%/bench_hll.c
 %C%_bench_hll_LDADD = storage/libstorage.a $(BENCH_LDADD)
 
+BENCH_PROGS += %D%/bench_sort
+%C%_bench_sort_SOURCES = %D%/bench_sort.c
+%C%_bench_sort_LDADD = storage/libstorage.a $(BENCH_LDADD)
+
 noinst_PROGRAMS += $(BENCH_PROGS)

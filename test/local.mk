@@ -64,7 +64,8 @@ INTEGRATION_TESTS = \
 	test/integration/test_diff_list.py \
 	test/integration/test_diff_set.py \
 	test/integration/test_diff_zset.py \
-	test/integration/test_diff_hll.py
+	test/integration/test_diff_hll.py \
+	test/integration/test_diff_sort.py
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) test/integration/harness.py test/fixtures
 
@@ -107,3 +108,8 @@ check_PROGRAMS += test/unit/check_hll
 test_unit_check_hll_SOURCES = test/unit/check_hll.c
 test_unit_check_hll_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 test_unit_check_hll_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_sort
+test_unit_check_sort_SOURCES = test/unit/check_sort.c
+test_unit_check_sort_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_sort_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)

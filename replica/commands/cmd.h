@@ -143,6 +143,13 @@ struct cmd_def {
 int cmd_get_keys(const struct cmd_def *def, const struct resp_arg *argv, int argc, int *pos,
     int max);
 
+/*
+ * Key finders for commands whose key specs are incomplete (Redis' getkeys_proc), used by
+ * cmd_get_keys when the specs fail; same contract (cmd_sort.c).
+ */
+int cmd_sort_getkeys(const struct resp_arg *argv, int argc, int *pos, int max);
+int cmd_sort_ro_getkeys(const struct resp_arg *argv, int argc, int *pos, int max);
+
 /* Builds the lookup index and the subcommand lists. Call once before any lookup. */
 void cmd_table_init(void);
 /* Frees what cmd_table_init allocated. */

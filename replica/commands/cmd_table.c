@@ -163,8 +163,36 @@ build_specs(struct cmd_def *d)
 	}
 }
 
+/*
+ * Commands whose key specs cannot name every key (an "unknown" spec): Redis then falls back to
+ * the command's own getkeys function, and so do we.
+ */
+static const struct {
+	const char *name;
+	int (*fn)(const struct resp_arg *argv, int argc, int *pos, int max);
+} getkeys_fallback[] = {
+	{ "sort", cmd_sort_getkeys },
+	{ "sort_ro", cmd_sort_ro_getkeys },
+};
+
+static int keys_from_specs(const struct cmd_def *d, const struct resp_arg *argv, int argc,
+    int *pos, int max);
+
 int
 cmd_get_keys(const struct cmd_def *d, const struct resp_arg *argv, int argc, int *pos, int max)
+{
+	int n = keys_from_specs(d, argv, argc, pos, max);
+
+	if (n >= 0 || d->parent != NULL)
+		return n;
+	for (size_t i = 0; i < sizeof(getkeys_fallback) / sizeof(getkeys_fallback[0]); i++)
+		if (strcmp(d->name, getkeys_fallback[i].name) == 0)
+			return getkeys_fallback[i].fn(argv, argc, pos, max);
+	return n;
+}
+
+static int
+keys_from_specs(const struct cmd_def *d, const struct resp_arg *argv, int argc, int *pos, int max)
 {
 	int k = 0;
 

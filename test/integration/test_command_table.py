@@ -87,7 +87,8 @@ GETKEYS_LINES = [
     "lmove a b left right", "blpop a b 0", "brpoplpush a b 0", "rpoplpush a b", "del a b c",
     "exists a", "hset h f v", "object encoding k", "memory usage k", "touch a b",
     "sdiff a b", "sunion a", "zadd z 1 m", "getex k persist", "bitfield k get u8 0",
-    "ping", "echo x", "lmpop 0 a left", "lmpop 3 a b left",
+    "ping", "echo x", "lmpop 0 a left", "lmpop 3 a b left", "sort k", "sort k by x store d",
+    "sort k store a get # store b limit 0 1", "sort_ro k by w", "pfcount a b", "pfmerge d a b",
 ]
 
 
