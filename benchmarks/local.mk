@@ -52,4 +52,8 @@ BENCH_PROGS += %D%/bench_sort
 %C%_bench_sort_SOURCES = %D%/bench_sort.c
 %C%_bench_sort_LDADD = storage/libstorage.a $(BENCH_LDADD)
 
+BENCH_PROGS += %D%/bench_geo
+%C%_bench_geo_SOURCES = %D%/bench_geo.c
+%C%_bench_geo_LDADD = storage/libstorage.a $(BENCH_LDADD)
+
 noinst_PROGRAMS += $(BENCH_PROGS)

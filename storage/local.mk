@@ -18,7 +18,8 @@ noinst_LIBRARIES += %D%/libstorage.a
 	%D%/t_set.c %D%/t_set.h \
 	%D%/t_zset.c %D%/t_zset.h \
 	%D%/hll.c %D%/hll.h \
-	%D%/sort.c %D%/sort.h
+	%D%/sort.c %D%/sort.h \
+	%D%/geo.c %D%/geo.h
 # storage/rdb: RDB string values, the DUMP/RESTORE payload, LZF and CRC-64.
 %C%_libstorage_a_SOURCES += \
 	%D%/rdb/crc64.c %D%/rdb/crc64.h \

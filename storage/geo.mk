@@ -1,2 +1,0 @@
-# The geo commands: storage, commands, tests and benchmark. (Merged into the folders'
-# local.mk files once landed.)
