@@ -6,8 +6,9 @@
  *
  *   /strings   100,000 string keys (16-byte values, every third with a TTL), as Redis 7.0 saves
  *              them (int-encoded where the value is an integer)
- *   /fixture   test/fixtures/redis-7.0.15.rdb (every type; streams are skipped): set
- *              FIXTURES_DIR, else it is looked up from the current directory and its parents
+ *   /fixture   test/fixtures/redis-7.0.15.rdb (every type): from FIXTURES_DIR if set, else
+ *              from the source tree the program was built from, else from the current
+ *              directory and its parents
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,11 @@ load_fixture(void)
 		snprintf(path, sizeof path, "%s/redis-7.0.15.rdb", dir);
 		return read_file(path, &fixture_img);
 	}
+#ifdef BENCH_FIXTURES_DIR
+	snprintf(path, sizeof path, "%s/redis-7.0.15.rdb", BENCH_FIXTURES_DIR);
+	if (read_file(path, &fixture_img))
+		return true;
+#endif
 	for (int up = 0; up < 4; up++) {
 		char rel[64] = "";
 

@@ -22,6 +22,7 @@ BENCH_PROGS += %D%/bench_storage
 
 BENCH_PROGS += %D%/bench_rdb
 %C%_bench_rdb_SOURCES = %D%/bench_rdb.c
+%C%_bench_rdb_CPPFLAGS = $(AM_CPPFLAGS) -DBENCH_FIXTURES_DIR='"$(abs_top_srcdir)/test/fixtures"'
 %C%_bench_rdb_LDADD = storage/libstorage.a $(BENCH_LDADD)
 
 BENCH_PROGS += %D%/bench_listpack

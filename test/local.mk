@@ -1,6 +1,7 @@
 # test/: check suites per module (unit/) and tests against real servers (integration/).
 CHECK_LDADD = $(CHECK_LIBS)
 AM_TESTS_ENVIRONMENT = \
+	CK_DEFAULT_TIMEOUT=$${CK_DEFAULT_TIMEOUT:-60}; export CK_DEFAULT_TIMEOUT; \
 	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
 	FIXTURES_DIR='$(abs_top_srcdir)/test/fixtures'; export FIXTURES_DIR; \
