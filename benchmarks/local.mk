@@ -57,4 +57,8 @@ BENCH_PROGS += %D%/bench_geo
 %C%_bench_geo_SOURCES = %D%/bench_geo.c
 %C%_bench_geo_LDADD = storage/libstorage.a $(BENCH_LDADD)
 
+BENCH_PROGS += %D%/bench_stream
+%C%_bench_stream_SOURCES = %D%/bench_stream.c
+%C%_bench_stream_LDADD = storage/libstorage.a $(BENCH_LDADD)
+
 noinst_PROGRAMS += $(BENCH_PROGS)

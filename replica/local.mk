@@ -13,6 +13,7 @@ noinst_LIBRARIES += %D%/libreplica.a
 	%D%/server/dispatch.c \
 	%D%/server/info.c \
 	%D%/server/multi.c %D%/server/multi.h \
+	%D%/server/block.c \
 	%D%/commands/cmd.h \
 	%D%/commands/commands.def \
 	%D%/commands/cmd_table.c \
@@ -25,7 +26,7 @@ noinst_LIBRARIES += %D%/libreplica.a
 	%D%/commands/string.def %D%/commands/cmd_string.c \
 	%D%/commands/cmd_hash.c %D%/commands/cmd_list.c %D%/commands/cmd_set.c \
 	%D%/commands/cmd_zset.c %D%/commands/cmd_hll.c %D%/commands/cmd_sort.c \
-	%D%/commands/cmd_geo.c \
+	%D%/commands/cmd_geo.c %D%/commands/cmd_stream.c \
 	%D%/commands/hash.def %D%/commands/list.def %D%/commands/set.def %D%/commands/zset.def \
 	%D%/commands/stream.def %D%/commands/hll.def %D%/commands/geo.def %D%/commands/sort.def
 

@@ -85,9 +85,6 @@ load_dump(struct server *srv, const struct config *cfg)
 	}
 	log_notice("Done loading RDB, keys loaded: %llu, keys expired: %llu.",
 	    (unsigned long long)st.keys, (unsigned long long)st.expired);
-	if (st.skipped_streams > 0)
-		log_warning("%llu stream keys in the RDB were skipped: streams are not supported yet",
-		    (unsigned long long)st.skipped_streams);
 	log_notice("DB loaded from disk: %.3f seconds", (double)(server_time_us() - t0) / 1e6);
 	return true;
 }

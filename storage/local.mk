@@ -19,12 +19,14 @@ noinst_LIBRARIES += %D%/libstorage.a
 	%D%/t_zset.c %D%/t_zset.h \
 	%D%/hll.c %D%/hll.h \
 	%D%/sort.c %D%/sort.h \
-	%D%/geo.c %D%/geo.h
+	%D%/geo.c %D%/geo.h \
+	%D%/t_stream.c %D%/t_stream.h
 # storage/rdb: RDB string values, the DUMP/RESTORE payload, LZF and CRC-64.
 %C%_libstorage_a_SOURCES += \
 	%D%/rdb/crc64.c %D%/rdb/crc64.h \
 	%D%/rdb/lzf.c %D%/rdb/lzf.h \
 	%D%/rdb/rdb_value.c %D%/rdb/rdb_value.h \
-	%D%/rdb/rdb_hash.c %D%/rdb/rdb_list.c %D%/rdb/rdb_set.c %D%/rdb/rdb_zset.c
+	%D%/rdb/rdb_hash.c %D%/rdb/rdb_list.c %D%/rdb/rdb_set.c %D%/rdb/rdb_zset.c \
+	%D%/rdb/rdb_stream.c
 # storage/rdb: whole RDB files (full sync, dump files on disk).
 %C%_libstorage_a_SOURCES += %D%/rdb/rdb_load.c %D%/rdb/rdb_load.h

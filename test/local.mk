@@ -67,7 +67,8 @@ INTEGRATION_TESTS = \
 	test/integration/test_diff_zset.py \
 	test/integration/test_diff_hll.py \
 	test/integration/test_diff_sort.py \
-	test/integration/test_diff_geo.py
+	test/integration/test_diff_geo.py \
+	test/integration/test_diff_stream.py
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) test/integration/harness.py test/fixtures
 
@@ -120,3 +121,8 @@ check_PROGRAMS += test/unit/check_geo
 test_unit_check_geo_SOURCES = test/unit/check_geo.c
 test_unit_check_geo_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 test_unit_check_geo_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_stream
+test_unit_check_stream_SOURCES = test/unit/check_stream.c
+test_unit_check_stream_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+test_unit_check_stream_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)

@@ -1,6 +1,7 @@
 /*
  * cmd_db.c: the keyspace as handlers see it: lookups that keep INFO's hit/miss counters, and
- * the modification signals that WATCH (replica/server/multi.c) listens to.
+ * the modification signals that WATCH (replica/server/multi.c) and blocked clients
+ * (replica/server/block.c) listen to.
  */
 #include "replica/commands/cmd.h"
 #include "replica/server/multi.h"
@@ -46,6 +47,7 @@ void
 cmd_signal_modified(struct cmd_ctx *ctx, struct db *db, const char *key, size_t klen)
 {
 	multi_touch_key(ctx->srv, db, key, klen);
+	block_signal_key(ctx->srv, db, key, klen);
 }
 
 void

@@ -163,6 +163,7 @@ conn_free(struct conn *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	srv->nclients--;
+	block_conn_free(c);
 	multi_reset(c);
 	conn_release_qbuf(c);
 	reply_free(c);
@@ -219,7 +220,8 @@ conn_process_input(struct conn *c)
 	int done = 0;
 
 	lim.max_bulk_len = c->srv->cfg->proto_max_bulk_len;
-	while (c->qpos < c->qlen && !(c->flags & (CONN_CLOSE_ASAP | CONN_CLOSE_AFTER_REPLY))) {
+	while (c->qpos < c->qlen && !(c->flags & (CONN_CLOSE_ASAP | CONN_CLOSE_AFTER_REPLY)) &&
+	    c->blocked == NULL) {
 		enum resp_status st;
 		size_t used = 0;
 

@@ -87,6 +87,7 @@ struct conn {
 	int64_t last_interaction_ms;
 	char addr[64];			/* peer, "ip:port" or "path:0" */
 	char laddr[64];			/* local end */
+	struct blocked *blocked;	/* waiting on keys (block.c); NULL = runs requests */
 };
 
 struct listener {
@@ -138,6 +139,10 @@ struct server {
 	struct store *store;		/* the keyspace */
 	struct watch *watched_keys;	/* every client's WATCHed keys (multi.c) */
 	size_t nwatched;
+	struct blocked *blocked_head, *blocked_tail;	/* blocked clients, oldest first (block.c) */
+	size_t nblocked;
+	struct event ev_unblock;	/* serves blocked clients whose keys were written */
+	bool ev_unblock_ready;		/* ev_unblock is assigned */
 	struct server_stats stats;
 	uint64_t *cmd_calls;		/* per command row: calls */
 	uint64_t *cmd_usec;		/* per command row: microseconds spent */
@@ -181,6 +186,40 @@ void conn_process_input(struct conn *c);
 size_t conn_describe(const struct conn *c, int64_t now_ms, char *buf, size_t len);
 /* The query-buffer chunk of c is handed back when c has no pending input. */
 void conn_release_qbuf(struct conn *c);
+
+/*
+ * block.c: clients blocked on keys (XREAD BLOCK; the list and zset blocking commands can use
+ * it too). A blocked conn runs no further request until it is unblocked; what it sent meanwhile
+ * stays buffered, as in Redis. A write to one of its keys (block_signal_key, raised by
+ * cmd_signal_modified) makes it ready, and once the running event callback is over (the whole
+ * command, EXEC or replicated batch that wrote) its block_fn is asked to serve it.
+ */
+struct cmd_ctx;
+struct db;
+enum block_event {
+	BLOCK_READY,		/* one of the keys was written */
+	BLOCK_TIMEOUT,		/* the timeout passed */
+};
+/*
+ * Serves a blocked client. ctx is set up as for a handler run by the conn (its db, reply sink,
+ * time; argv NULL, argc 0). On BLOCK_READY: reply and return true to be unblocked, or return
+ * false to keep waiting. On BLOCK_TIMEOUT: write the timeout reply; the return is ignored.
+ */
+typedef bool (*block_fn)(struct cmd_ctx *ctx, enum block_event ev, void *arg);
+/* True if the running command may block its client (a client command outside MULTI/EXEC). */
+bool block_allowed(const struct cmd_ctx *ctx);
+/*
+ * Blocks ctx's conn on keys[0..nkeys) of ctx's db (copied) for timeout_ms (0: no timeout),
+ * with fn and arg to serve it; arg is freed with arg_free (may be NULL) when it is unblocked.
+ * The handler must not reply: fn will. block_allowed(ctx) must be true.
+ */
+void block_on_keys(struct cmd_ctx *ctx, const struct resp_arg *keys, int nkeys,
+    int64_t timeout_ms, block_fn fn, void *arg, void (*arg_free)(void *));
+/* Key key of db was written: the clients blocked on it will be asked to serve. Costs one
+ * comparison when no client is blocked. */
+void block_signal_key(struct server *srv, struct db *db, const char *key, size_t klen);
+/* c is going away: drops its blocked state without replying. */
+void block_conn_free(struct conn *c);
 
 /* reply.c: the queue behind conn->out */
 /* Sets up c->out so handlers can write into it (chunks come from the server's free list). */

@@ -184,7 +184,8 @@ rd_u64le(struct rd *r, size_t n, uint64_t *v)
 
 /*
  * Steps over a stream value (types 15, 19, 21: Redis' rdbLoadObject layout), checking that it
- * is well formed as far as its framing goes. Streams are not held yet (a later issue).
+ * is well formed as far as its framing goes, so that parse_key knows the whole value is
+ * buffered before rdb_load_stream decodes it.
  */
 static enum step
 rd_stream(struct rd *r, unsigned type)
@@ -326,7 +327,7 @@ parse_aux(struct rdb_loader *l, struct rd *r)
 static enum step
 parse_key(struct rdb_loader *l, struct rd *r, unsigned type, bool final)
 {
-	size_t k0 = r->pos, kend, vpos;
+	size_t k0 = r->pos, kend, vpos, vend;
 	struct rdb_string key, str;
 	struct obj_value v;
 	enum rdb_restore_result res;
@@ -335,19 +336,23 @@ parse_key(struct rdb_loader *l, struct rd *r, unsigned type, bool final)
 	if ((s = rd_string(r)) != STEP_OK)
 		return s;
 	kend = r->pos;
+	vend = r->len;
 	if (type == RDB_TYPE_STREAM_LISTPACKS || type == RDB_TYPE_STREAM_LISTPACKS_2 ||
 	    type == RDB_TYPE_STREAM_LISTPACKS_3) {
+		/* The framing walk says whether the whole value is here: the codec then decodes
+		 * exactly those bytes, and a value it refuses is malformed, not short. */
 		if ((s = rd_stream(r, type)) != STEP_OK)
 			return s;
-		l->st.skipped_streams++;
-		return STEP_OK;
+		vend = r->pos;
+		r->pos = kend;
+		final = true;
 	}
 	if (type == RDB_TYPE_MODULE_2 || type == 6) {
 		fail(l, "The RDB file contains module data, which replicant cannot load");
 		return STEP_BAD;
 	}
 	vpos = kend;
-	res = rdb_load_object(type, r->p, r->len, &vpos, false, &v, &str);
+	res = rdb_load_object(type, r->p, vend, &vpos, false, &v, &str);
 	if (res == RDB_RESTORE_TYPE) {
 		fail(l, "Unknown RDB value type %u", type);
 		return STEP_BAD;

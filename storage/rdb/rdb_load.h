@@ -19,9 +19,8 @@
  * parsing resume.
  *
  * As a Redis replica does, a key whose TTL has passed is loaded in STORE_REPLICA mode (the
- * primary's DEL removes it) and skipped in STORE_OFFLINE mode. Streams and module values cannot
- * be held yet: a stream is parsed, checked and skipped (counted in skipped_streams); a module
- * value stops the load.
+ * primary's DEL removes it) and skipped in STORE_OFFLINE mode. Module values cannot be held: one
+ * stops the load.
  */
 #ifndef REPLICANT_RDB_LOAD_H
 #define REPLICANT_RDB_LOAD_H
@@ -45,7 +44,6 @@ struct rdb_load_stats {
 	uint64_t keys;			/* keys stored */
 	uint64_t expired;		/* keys skipped because their TTL had passed (offline mode) */
 	uint64_t empty;			/* empty collections skipped, as Redis skips them */
-	uint64_t skipped_streams;	/* streams parsed and skipped (not held yet) */
 	uint64_t functions;		/* function libraries seen (kept by the Lua engine, later) */
 	char repl_id[41];		/* aux "repl-id", "" if absent */
 	int64_t repl_offset;		/* aux "repl-offset", -1 if absent */

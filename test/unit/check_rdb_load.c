@@ -2,7 +2,7 @@
  * check_rdb_load: the RDB file decoder (storage/rdb/rdb_load.c) on a file built here with the
  * opcodes a Redis 7.0 SAVE writes (aux fields, SELECTDB, RESIZEDB, expiry in ms and s, a
  * function library, strings of each encoding, a real stream with a consumer group captured from
- * a redis-server 7.0.15 DUMP): fed whole, in two pieces split at every offset and byte by byte,
+ * a redis-server 7.0.15 DUMP, loaded with its group and pending entry): fed whole, in two pieces split at every offset and byte by byte,
  * the same keys land; a prefix of any length, a flip of any single byte, a wrong checksum, a
  * duplicate key, a database out of range, a module or a future version all end in an error
  * with nothing read out of bounds (run under ASan/valgrind in CI).
@@ -17,6 +17,7 @@
 #include "storage/rdb/rdb_load.h"
 #include "storage/rdb/rdb_value.h"
 #include "storage/store.h"
+#include "storage/t_stream.h"
 #include "storage/t_string.h"
 
 #define NOW 1700000000000LL
@@ -125,6 +126,35 @@ value_is(struct store *s, unsigned db, const char *key, const char *want, size_t
 	return len == wlen && memcmp(p, want, len) == 0;
 }
 
+/* The stream of stream_value: entries 1-1 and 2-1, group g that delivered 1-1 to alice. */
+static void
+check_stream(struct store *s)
+{
+	struct obj *o = store_lookup_any(store_db(s, 0), "s", 1);
+	const struct stream *st;
+	const struct stream_cg *g;
+	struct stream_id one = { 1, 1 }, two = { 2, 1 };
+
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(obj_type(o), OBJ_STREAM);
+	st = obj_ptr(o);
+	ck_assert_uint_eq(st->length, 2);
+	ck_assert_uint_eq(st->entries_added, 2);
+	ck_assert(stream_id_cmp(&st->last_id, &two) == 0);
+	ck_assert(stream_id_cmp(&st->first_id, &one) == 0);
+	ck_assert(stream_exists(st, &one) && stream_exists(st, &two));
+	ck_assert_uint_eq(st->ngroups, 1);
+	g = st->groups[0];
+	ck_assert_mem_eq(g->name, "g", 2);
+	ck_assert(stream_id_cmp(&g->last_id, &one) == 0);
+	ck_assert_int_eq(g->entries_read, 1);
+	ck_assert_uint_eq(g->pel.n, 1);
+	ck_assert(stream_id_cmp(&g->pel.v[0]->id, &one) == 0);
+	ck_assert_uint_eq(g->nconsumers, 1);
+	ck_assert_mem_eq(g->consumers[0]->name, "alice", 6);
+	ck_assert_ptr_eq(g->pel.v[0]->consumer, g->consumers[0]);
+}
+
 /* Checks what the test file holds, in replica mode. */
 static void
 check_loaded(struct store *s, const struct rdb_load_stats *st)
@@ -133,9 +163,8 @@ check_loaded(struct store *s, const struct rdb_load_stats *st)
 
 	memset(big, 'a', sizeof big);
 	ck_assert_int_eq(st->version, 10);
-	ck_assert_uint_eq(st->keys, 4);
+	ck_assert_uint_eq(st->keys, 5);
 	ck_assert_uint_eq(st->expired, 0);
-	ck_assert_uint_eq(st->skipped_streams, 1);
 	ck_assert_uint_eq(st->functions, 1);
 	ck_assert_str_eq(st->repl_id, REPL_ID);
 	ck_assert_int_eq(st->repl_offset, 12345);
@@ -146,7 +175,8 @@ check_loaded(struct store *s, const struct rdb_load_stats *st)
 	ck_assert_int_eq(obj_expire(store_lookup_any(store_db(s, 0), "k2", 2)), NOW + 100000);
 	ck_assert_int_eq(obj_expire(store_lookup_any(store_db(s, 0), "old", 3)), 16 * 1000);
 	ck_assert_int_eq(obj_expire(store_lookup_any(store_db(s, 0), "k1", 2)), OBJ_NO_EXPIRE);
-	ck_assert_uint_eq(store_db_size(store_db(s, 0)), 3);
+	check_stream(s);
+	ck_assert_uint_eq(store_db_size(store_db(s, 0)), 4);
 	ck_assert_uint_eq(store_db_size(store_db(s, 3)), 1);
 }
 
@@ -225,7 +255,7 @@ START_TEST(offline_skips_expired)
 	store_set_mode(s, STORE_OFFLINE);
 	build(&b, NULL, false);
 	ck_assert_int_eq(feed(s, b.p, b.len, b.len, b.len, &st, NULL), RDB_LOAD_DONE);
-	ck_assert_uint_eq(st.keys, 3);
+	ck_assert_uint_eq(st.keys, 4);
 	ck_assert_uint_eq(st.expired, 1);
 	ck_assert_ptr_null(store_lookup_any(store_db(s, 0), "old", 3));
 	ck_assert(value_is(s, 0, "k2", "12345", 5));
