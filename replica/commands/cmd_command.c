@@ -191,7 +191,11 @@ add_command_info(struct resp_out *o, const struct cmd_def *d)
 	resp_add_set(o, count_words(d->tips));
 	add_words(o, d->tips, false);
 	add_key_specs(o, d);
-	resp_add_set(o, d->nsubs);
+	/* Redis: an empty set when there are none, else an array (a plain array in RESP2). */
+	if (d->nsubs == 0)
+		resp_add_set(o, 0);
+	else
+		resp_add_array(o, d->nsubs);
 	for (size_t i = 0; i < d->nsubs; i++)
 		add_command_info(o, d->subs[i]);
 }

@@ -397,6 +397,8 @@ conn_describe(const struct conn *c, int64_t now_ms, char *buf, size_t len)
 	size_t qfree = c->qchunk ? c->qcap - c->qlen : 0;
 	int n;
 
+	if (c->blocked != NULL)
+		flags[nf++] = 'b';
 	if (c->flags & CONN_CLOSE_AFTER_REPLY)
 		flags[nf++] = 'c';
 	if (c->flags & CONN_CLOSE_ASAP)

@@ -129,11 +129,11 @@ section_clients(struct server *srv, struct text *t)
 	    "maxclients:%d\r\n"
 	    "client_recent_max_input_buffer:%zu\r\n"
 	    "client_recent_max_output_buffer:%zu\r\n"
-	    "blocked_clients:0\r\n"
+	    "blocked_clients:%zu\r\n"
 	    "tracking_clients:0\r\n"
 	    "clients_in_timeout_table:0\r\n",
 	    srv->nclients, srv->cfg->maxclients, srv->stats.client_max_input_buffer,
-	    srv->stats.client_max_output_buffer);
+	    srv->stats.client_max_output_buffer, srv->nblocked);
 }
 
 static void
