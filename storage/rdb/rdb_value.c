@@ -151,7 +151,7 @@ rdb_dump_verify(const void *payload, size_t len)
 		return false;
 	t = p + len - RDB_DUMP_TRAILER;
 	ver = (unsigned)t[0] | (unsigned)t[1] << 8;
-	if (ver > RDB_VERSION)
+	if (ver > RDB_RESTORE_VERSION_MAX)
 		return false;
 	for (int i = 7; i >= 0; i--)
 		crc = crc << 8 | t[2 + i];
@@ -299,7 +299,7 @@ rdb_load_string(const unsigned char *p, size_t len, size_t *pos, struct rdb_stri
 bool
 rdb_restore_type_ok(unsigned t)
 {
-	return t <= 7 || (t >= 9 && t <= 19);
+	return t <= 7 || (t >= 9 && t <= 25);
 }
 
 enum rdb_restore_result

@@ -20,8 +20,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The RDB version Redis 7.0 writes, and the highest RESTORE accepts. */
+/* The RDB version Redis 7.0 writes (DUMP writes it). */
 #define RDB_VERSION		10
+/*
+ * The highest version RESTORE accepts: Redis 7.4 and 8.x write 12, and a primary of those
+ * versions propagates its clients' RESTORE payloads as they are, so a replica must take them
+ * (Redis 7.0 refuses them: it cannot follow such a primary).
+ */
+#define RDB_RESTORE_VERSION_MAX	12
 
 /* Value type bytes (the ones before a serialized value), Redis' numbering up to 8.x. */
 #define RDB_TYPE_STRING			0
@@ -79,8 +85,9 @@ size_t rdb_save_string(unsigned char *dst, const void *s, size_t len);
 size_t rdb_dump_string(unsigned char *dst, const void *s, size_t len);
 
 /*
- * Returns true if the len bytes at p end in a DUMP trailer that Redis 7.0 accepts: at least 10
- * bytes, an RDB version <= RDB_VERSION, and the CRC-64 of all bytes before the CRC matching it.
+ * Returns true if the len bytes at p end in a DUMP trailer that RESTORE accepts: at least 10
+ * bytes, an RDB version <= RDB_RESTORE_VERSION_MAX, and the CRC-64 of all bytes before the CRC
+ * matching it.
  */
 bool rdb_dump_verify(const void *p, size_t len);
 
@@ -115,7 +122,7 @@ enum rdb_restore_result {
 				 * RESTORE answers "Bad data format" as Redis does */
 };
 
-/* True for the type bytes Redis 7.0's RESTORE accepts before a value (rdbIsObjectType). */
+/* True for the type bytes RESTORE accepts before a value (Redis' rdbIsObjectType, as of 8.x). */
 bool rdb_restore_type_ok(unsigned type);
 
 /*

@@ -1013,8 +1013,9 @@ class Diff:
         elif x < 0.45:
             p = p[:r.randint(0, len(p) - 1)]
         elif x < 0.6:
-            # RDB version 11 with a correct CRC: refused for its version
-            body = p[:-10] + bytes((11, 0))
+            # RDB version 13 with a correct CRC: refused for its version (replicant takes up to
+            # 12, which 7.4+ primaries propagate; 7.0 only 10)
+            body = p[:-10] + bytes((13, 0))
             p = body + crc64(body).to_bytes(8, "little")
         elif x < 0.8:
             # a correct CRC over a corrupt body

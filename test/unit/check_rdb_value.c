@@ -1006,10 +1006,12 @@ START_TEST(rdb_verify_trailer)
 			p[i] ^= (unsigned char)(1 << b);
 		}
 	}
-	/* Older versions pass (Redis only refuses newer ones). */
+	/* Older versions pass, up to 7.4/8.x's 12 (Redis only refuses newer ones). */
 	ck_assert(rdb_dump_verify(p, with_trailer(p, "\x00\x00", 2, 0)));
 	ck_assert(rdb_dump_verify(p, with_trailer(p, "\x00\x00", 2, 9)));
-	ck_assert(!rdb_dump_verify(p, with_trailer(p, "\x00\x00", 2, 11)));
+	ck_assert(rdb_dump_verify(p, with_trailer(p, "\x00\x00", 2, 11)));
+	ck_assert(rdb_dump_verify(p, with_trailer(p, "\x00\x00", 2, 12)));
+	ck_assert(!rdb_dump_verify(p, with_trailer(p, "\x00\x00", 2, 13)));
 	ck_assert(!rdb_dump_verify(p, with_trailer(p, "\x00\x00", 2, 256)));
 	/* The bare trailer of an empty body is well formed; anything shorter is not. */
 	len = with_trailer(p, "", 0, RDB_VERSION);
@@ -1067,7 +1069,9 @@ static const struct {
 	{ "\x08\x00", 2, BAD, NULL, 0 },			/* not a type */
 	{ "\x09\x00", 2, TYPE, NULL, 0 },
 	{ "\x13\x00", 2, TYPE, NULL, 0 },
-	{ "\x14\x00", 2, BAD, NULL, 0 },
+	{ "\x14\x00", 2, TYPE, NULL, 0 },			/* 7.2+'s set listpack (7.0: BAD) */
+	{ "\x19\x00", 2, TYPE, NULL, 0 },			/* 7.4+'s hash listpackex */
+	{ "\x1a\x00", 2, BAD, NULL, 0 },
 	{ "\xff", 1, BAD, NULL, 0 },
 	{ "\x00\x03\x61\x62\x63\x65\x78\x74\x72\x61", 10, RDB_RESTORE_OK, "\x61\x62\x63", 3 },
 	{ "\x00\x0c\x61\x62\x63", 5, RDB_RESTORE_OK,
