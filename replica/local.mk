@@ -27,6 +27,7 @@ noinst_LIBRARIES += %D%/libreplica.a
 	%D%/commands/cmd_hash.c %D%/commands/cmd_list.c %D%/commands/cmd_set.c \
 	%D%/commands/cmd_zset.c %D%/commands/cmd_hll.c %D%/commands/cmd_sort.c \
 	%D%/commands/cmd_geo.c %D%/commands/cmd_stream.c \
+	%D%/commands/cmd_stream_group.c %D%/commands/cmd_stream_int.h \
 	%D%/commands/hash.def %D%/commands/list.def %D%/commands/set.def %D%/commands/zset.def \
 	%D%/commands/stream.def %D%/commands/hll.def %D%/commands/geo.def %D%/commands/sort.def
 
