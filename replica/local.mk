@@ -25,7 +25,8 @@ noinst_LIBRARIES += %D%/libreplica.a
 	%D%/commands/keys.def %D%/commands/cmd_keys.c \
 	%D%/commands/string.def %D%/commands/cmd_string.c \
 	%D%/commands/cmd_hash.c %D%/commands/cmd_list.c %D%/commands/cmd_set.c \
-	%D%/commands/cmd_zset.c %D%/commands/cmd_hll.c %D%/commands/cmd_sort.c \
+	%D%/commands/cmd_zset.c %D%/commands/cmd_zset_ops.c %D%/commands/cmd_zset_int.h \
+	%D%/commands/cmd_hll.c %D%/commands/cmd_sort.c \
 	%D%/commands/cmd_geo.c %D%/commands/cmd_stream.c \
 	%D%/commands/cmd_stream_group.c %D%/commands/cmd_stream_int.h \
 	%D%/commands/hash.def %D%/commands/list.def %D%/commands/set.def %D%/commands/zset.def \

@@ -1,8 +1,8 @@
 /*
  * cmd_zset.c: the sorted set commands (rows in zset.def): ZADD/ZINCRBY, the ZRANGE family and
  * ZRANGESTORE, ZSCORE/ZMSCORE/ZRANK/ZCOUNT/ZLEXCOUNT/ZCARD, ZSCAN, ZRANDMEMBER, the pops
- * (ZPOPMIN/ZPOPMAX/ZMPOP and the blocking forms), removals, and the set algebra (ZUNION, ZINTER,
- * ZDIFF, ZINTERCARD and their STORE forms, which also read plain sets as members of score 1).
+ * (ZPOPMIN/ZPOPMAX/ZMPOP and the blocking forms) and removals. The set algebra is in
+ * cmd_zset_ops.c; what both share is declared in cmd_zset_int.h.
  *
  * Data flow: dispatch has checked arity and the right to write; a handler parses its arguments
  * in Redis 7.0's order, so the first error Redis would report is the one replied, works on the
@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "replica/commands/cmd.h"
+#include "replica/commands/cmd_zset_int.h"
 #include "replica/server/server.h"
 #include "storage/base/mem.h"
 #include "storage/base/num.h"
@@ -37,8 +38,8 @@
 #define ERR_RANGE_LEX		"ERR min or max not valid string range item"
 #define ERR_NAN			"ERR resulting score is not a number (NaN)"
 
-static void
-signal_key(struct cmd_ctx *ctx, const struct resp_arg *key)
+void
+cmd_zset_signal_key(struct cmd_ctx *ctx, const struct resp_arg *key)
 {
 	cmd_signal_modified(ctx, ctx->db, key->ptr, key->len);
 }
@@ -72,8 +73,8 @@ parse_double(const struct resp_arg *a, double *out)
 	return ok;
 }
 
-static bool
-arg_double(struct cmd_ctx *ctx, int i, const char *err, double *out)
+bool
+cmd_zset_arg_double(struct cmd_ctx *ctx, int i, const char *err, double *out)
 {
 	if (parse_double(&ctx->argv[i], out))
 		return true;
@@ -85,8 +86,8 @@ arg_double(struct cmd_ctx *ctx, int i, const char *err, double *out)
  * Redis' getRangeLongFromObjectOrReply: an integer in [min, max]; msg (without "ERR ") replaces
  * both errors when given.
  */
-static bool
-arg_long_range(struct cmd_ctx *ctx, int i, int64_t min, int64_t max, const char *msg,
+bool
+cmd_zset_arg_long_range(struct cmd_ctx *ctx, int i, int64_t min, int64_t max, const char *msg,
     int64_t *out)
 {
 	if (!num_parse_i64(ctx->argv[i].ptr, ctx->argv[i].len, out)) {
@@ -193,14 +194,14 @@ reply_score_text(struct cmd_ctx *ctx, double d)
 }
 
 /* The header of n member(-score) items: flat in RESP2, pairs nested in RESP3. */
-static void
-reply_items_hdr(struct cmd_ctx *ctx, size_t n, bool withscores)
+void
+cmd_zset_reply_items_hdr(struct cmd_ctx *ctx, size_t n, bool withscores)
 {
 	resp_add_array(ctx->out, withscores && ctx->out->proto == 2 ? 2 * n : n);
 }
 
-static void
-reply_item(struct cmd_ctx *ctx, const char *m, size_t len, double score, bool withscores)
+void
+cmd_zset_reply_item(struct cmd_ctx *ctx, const char *m, size_t len, double score, bool withscores)
 {
 	if (withscores && ctx->out->proto > 2)
 		resp_add_array(ctx->out, 2);
@@ -234,8 +235,8 @@ finish_write(struct cmd_ctx *ctx, const struct resp_arg *key, struct obj *o, str
 }
 
 /* Stores a new zset z (taken) at key, replacing any value and TTL; returns the new value. */
-static struct obj *
-store_zset(struct cmd_ctx *ctx, const struct resp_arg *key, struct tzset *z)
+struct obj *
+cmd_zset_store_zset(struct cmd_ctx *ctx, const struct resp_arg *key, struct tzset *z)
 {
 	struct obj_value v = { .type = OBJ_ZSET, .enc = z->enc, .ptr = z->p };
 
@@ -296,7 +297,7 @@ zadd_generic(struct cmd_ctx *ctx, int flags)
 	}
 	scores = xmalloc(sizeof *scores * (size_t)n);
 	for (int j = 0; j < n; j++)
-		if (!arg_double(ctx, idx + 2 * j, ERR_NOT_FLOAT, &scores[j]))
+		if (!cmd_zset_arg_double(ctx, idx + 2 * j, ERR_NOT_FLOAT, &scores[j]))
 			goto out;
 	if (!lookup_zset(ctx, key, true, &o))
 		goto out;
@@ -304,7 +305,7 @@ zadd_generic(struct cmd_ctx *ctx, int flags)
 		if (xx)
 			goto reply;
 		z = tzset_new(1, ctx->argv[idx + 1].len);
-		o = store_zset(ctx, key, &z);
+		o = cmd_zset_store_zset(ctx, key, &z);
 	}
 	z = tzset_of(o);
 	for (int j = 0; j < n; j++) {
@@ -335,7 +336,7 @@ reply:
 out:
 	xfree(scores);
 	if (added || updated)
-		signal_key(ctx, key);
+		cmd_zset_signal_key(ctx, key);
 }
 
 void
@@ -374,7 +375,7 @@ cmd_zrem(struct cmd_ctx *ctx)
 	}
 	finish_write(ctx, key, o, &z);
 	if (deleted)
-		signal_key(ctx, key);
+		cmd_zset_signal_key(ctx, key);
 	resp_add_int(ctx->out, deleted);
 }
 
@@ -433,7 +434,7 @@ zremrange_generic(struct cmd_ctx *ctx, enum rtype type)
 	}
 	finish_write(ctx, key, o, &z);
 	if (deleted)
-		signal_key(ctx, key);
+		cmd_zset_signal_key(ctx, key);
 	resp_add_int(ctx->out, (int64_t)deleted);
 }
 
@@ -467,15 +468,13 @@ struct zquery {
 	int64_t offset, limit;		/* R_SCORE, R_LEX */
 };
 
-typedef void (*emit_fn)(const char *m, size_t len, double score, void *arg);
-
 /*
  * Walks the members q selects in reply order, calling fn for each (fn NULL: count only).
  * Returns how many there were. Offsets and limits as Redis: a negative offset selects nothing,
  * a negative limit is no limit.
  */
 static size_t
-zquery_walk(const struct tzset *z, const struct zquery *q, emit_fn fn, void *arg)
+zquery_walk(const struct tzset *z, const struct zquery *q, cmd_zset_emit_fn fn, void *arg)
 {
 	struct tzset_iter it;
 	const char *m;
@@ -542,7 +541,7 @@ emit_to_client(const char *m, size_t len, double score, void *arg)
 {
 	struct emit_client *e = arg;
 
-	reply_item(e->ctx, m, len, score, e->withscores);
+	cmd_zset_reply_item(e->ctx, m, len, score, e->withscores);
 }
 
 struct emit_store {
@@ -644,15 +643,15 @@ zrange_generic(struct cmd_ctx *ctx, int base, bool store, enum rtype type, bool 
 			zquery_walk(&z, &q, emit_to_store, &e);
 		}
 		if (n > 0) {
-			store_zset(ctx, dst, &e.z);
-			signal_key(ctx, dst);
+			cmd_zset_store_zset(ctx, dst, &e.z);
+			cmd_zset_signal_key(ctx, dst);
 			resp_add_int(ctx->out, (int64_t)n);
 		} else {
 			if (o != NULL)
 				tzset_payload_free(e.z.enc, e.z.p);
 			resp_add_const(ctx->out, RESP_C_ZERO);
 			if (store_delete(ctx->db, dst->ptr, dst->len, ctx->now_ms))
-				signal_key(ctx, dst);
+				cmd_zset_signal_key(ctx, dst);
 		}
 		return;
 	}
@@ -668,7 +667,7 @@ zrange_generic(struct cmd_ctx *ctx, int base, bool store, enum rtype type, bool 
 		struct emit_client e = { ctx, withscores };
 
 		n = zquery_walk(&z, &q, NULL, NULL);
-		reply_items_hdr(ctx, n, withscores);
+		cmd_zset_reply_items_hdr(ctx, n, withscores);
 		zquery_walk(&z, &q, emit_to_client, &e);
 	}
 }
@@ -1041,7 +1040,7 @@ pop_from(struct cmd_ctx *ctx, const struct resp_arg *key, struct obj *o, bool ma
 		tzset_del_extreme(&z, max);
 	}
 	if (n > 0)
-		signal_key(ctx, key);
+		cmd_zset_signal_key(ctx, key);
 	finish_write(ctx, key, o, &z);
 }
 
@@ -1055,7 +1054,7 @@ zpop_minmax(struct cmd_ctx *ctx, bool max)
 		cmd_reply_syntax_error(ctx);
 		return;
 	}
-	if (ctx->argc == 3 && !arg_long_range(ctx, 2, 0, INT64_MAX,
+	if (ctx->argc == 3 && !cmd_zset_arg_long_range(ctx, 2, 0, INT64_MAX,
 	    "value is out of range, must be positive", &count))
 		return;
 	if (!lookup_zset(ctx, &ctx->argv[1], true, &o))
@@ -1149,7 +1148,7 @@ zmpop_generic(struct cmd_ctx *ctx, int numidx, bool block)
 	int where;
 	bool max;
 
-	if (!arg_long_range(ctx, numidx, 1, INT64_MAX, "numkeys should be greater than 0",
+	if (!cmd_zset_arg_long_range(ctx, numidx, 1, INT64_MAX, "numkeys should be greater than 0",
 	    &numkeys))
 		return;
 	if (numkeys >= ctx->argc - numidx) {
@@ -1168,7 +1167,7 @@ zmpop_generic(struct cmd_ctx *ctx, int numidx, bool block)
 	for (int j = where + 1; j < ctx->argc; j++) {
 		if (count == -1 && cmd_arg_is(ctx, j, "count") && ctx->argc - 1 - j > 0) {
 			j++;
-			if (!arg_long_range(ctx, j, 1, INT64_MAX, "count should be greater than 0",
+			if (!cmd_zset_arg_long_range(ctx, j, 1, INT64_MAX, "count should be greater than 0",
 			    &count))
 				return;
 		} else {
@@ -1263,7 +1262,7 @@ cmd_zrandmember(struct cmd_ctx *ctx)
 		resp_add_bulk(ctx->out, m, len);
 		return;
 	}
-	if (!arg_long_range(ctx, 2, -INT64_MAX, INT64_MAX, NULL, &l))
+	if (!cmd_zset_arg_long_range(ctx, 2, -INT64_MAX, INT64_MAX, NULL, &l))
 		return;
 	if (ctx->argc > 4 || (ctx->argc == 4 && !cmd_arg_is(ctx, 3, "withscores"))) {
 		cmd_reply_syntax_error(ctx);
@@ -1287,10 +1286,10 @@ cmd_zrandmember(struct cmd_ctx *ctx)
 	if (l < 0 || l == 1) {
 		/* With repetitions (or a single pick): draw count times. */
 		count = l < 0 ? (size_t)-l : 1;
-		reply_items_hdr(ctx, count, withscores);
+		cmd_zset_reply_items_hdr(ctx, count, withscores);
 		while (count-- > 0) {
 			tzset_at_rank(&z, (size_t)(dict_rand(&rng) % size), &m, &len, buf, &score);
-			reply_item(ctx, m, len, score, withscores);
+			cmd_zset_reply_item(ctx, m, len, score, withscores);
 		}
 		return;
 	}
@@ -1298,371 +1297,21 @@ cmd_zrandmember(struct cmd_ctx *ctx)
 	if (count >= size) {
 		struct tzset_iter it;
 
-		reply_items_hdr(ctx, size, withscores);
+		cmd_zset_reply_items_hdr(ctx, size, withscores);
 		tzset_iter_rank(&it, &z, 0, false);
 		while (tzset_iter_next(&it, &m, &len, &score))
-			reply_item(ctx, m, len, score, withscores);
+			cmd_zset_reply_item(ctx, m, len, score, withscores);
 		return;
 	}
 	{
 		size_t *ranks = xmalloc(count * sizeof *ranks);
 
 		pick_distinct(&rng, size, count, ranks);
-		reply_items_hdr(ctx, count, withscores);
+		cmd_zset_reply_items_hdr(ctx, count, withscores);
 		for (size_t i = 0; i < count; i++) {
 			tzset_at_rank(&z, ranks[i], &m, &len, buf, &score);
-			reply_item(ctx, m, len, score, withscores);
+			cmd_zset_reply_item(ctx, m, len, score, withscores);
 		}
 		xfree(ranks);
 	}
-}
-
-/* ---- ZUNION, ZINTER, ZDIFF, ZINTERCARD and the STORE forms ---- */
-
-enum setop { OP_UNION, OP_INTER, OP_DIFF };
-enum aggr { AGGR_SUM, AGGR_MIN, AGGR_MAX };
-
-/* One input: a zset, a plain set (members of score 1) or nothing (a missing key). */
-struct zsrc {
-	const struct obj *o;
-	struct tzset z;
-	size_t len;
-	double weight;
-};
-
-static bool
-src_find(const struct zsrc *s, const char *m, size_t len, double *score)
-{
-	if (s->o == NULL)
-		return false;
-	if (obj_type(s->o) == OBJ_SET) {
-		if (!tset_contains(s->o, m, len))
-			return false;
-		*score = 1.0;
-		return true;
-	}
-	return tzset_score(&s->z, m, len, score);
-}
-
-/* Calls fn(m, len, score, arg) for every member of s, in the zset's order. */
-struct set_walk {
-	emit_fn fn;
-	void *arg;
-};
-
-static void
-set_member(const char *s, size_t len, void *arg)
-{
-	struct set_walk *w = arg;
-
-	w->fn(s, len, 1.0, w->arg);
-}
-
-static void
-src_foreach(const struct zsrc *s, emit_fn fn, void *arg)
-{
-	if (s->o == NULL)
-		return;
-	if (obj_type(s->o) == OBJ_SET) {
-		struct set_walk w = { fn, arg };
-
-		tset_foreach(s->o, set_member, &w);
-	} else {
-		struct tzset_iter it;
-		const char *m;
-		size_t len;
-		double score;
-
-		tzset_iter_rank(&it, &s->z, 0, false);
-		while (tzset_iter_next(&it, &m, &len, &score))
-			fn(m, len, score, arg);
-	}
-}
-
-static void
-aggregate(double *target, double val, enum aggr a)
-{
-	if (a == AGGR_SUM) {
-		*target += val;
-		/* inf + -inf: Redis keeps 0 rather than NaN. */
-		if (isnan(*target))
-			*target = 0;
-	} else if (a == AGGR_MIN) {
-		*target = val < *target ? val : *target;
-	} else {
-		*target = val > *target ? val : *target;
-	}
-}
-
-/* What one pass of an operation over its first input needs. */
-struct op_state {
-	struct zsrc *src;
-	int n;
-	enum aggr aggr;
-	int i;			/* the input being walked (union) */
-	struct tzset dst;	/* the result, a skip list while built */
-	size_t maxlen, totlen;
-	size_t card, limit;	/* ZINTERCARD */
-	bool count_only;
-	bool stop;
-};
-
-static void
-union_member(const char *m, size_t len, double score, void *arg)
-{
-	struct op_state *st = arg;
-	double cur, v = st->src[st->i].weight * score;
-
-	if (isnan(v))
-		v = 0;
-	if (tzset_score(&st->dst, m, len, &cur)) {
-		aggregate(&cur, v, st->aggr);
-		tzset_set_score(&st->dst, m, len, cur);
-		return;
-	}
-	tzset_insert_new(&st->dst, v, m, len);
-	st->totlen += len;
-	if (len > st->maxlen)
-		st->maxlen = len;
-}
-
-static void
-inter_member(const char *m, size_t len, double score, void *arg)
-{
-	struct op_state *st = arg;
-	double v = st->src[0].weight * score, other;
-	int j;
-
-	if (st->stop)
-		return;
-	if (isnan(v))
-		v = 0;
-	for (j = 1; j < st->n; j++) {
-		if (st->src[j].o == st->src[0].o) {
-			aggregate(&v, score * st->src[j].weight, st->aggr);
-		} else if (src_find(&st->src[j], m, len, &other)) {
-			aggregate(&v, other * st->src[j].weight, st->aggr);
-		} else {
-			break;
-		}
-	}
-	if (j < st->n)
-		return;
-	if (st->count_only) {
-		st->card++;
-		if (st->limit && st->card >= st->limit)
-			st->stop = true;
-		return;
-	}
-	tzset_insert_new(&st->dst, v, m, len);
-	st->totlen += len;
-	if (len > st->maxlen)
-		st->maxlen = len;
-}
-
-static void
-diff_member(const char *m, size_t len, double score, void *arg)
-{
-	struct op_state *st = arg;
-	double other;
-
-	for (int j = 1; j < st->n; j++)
-		if (st->src[j].o == st->src[0].o || src_find(&st->src[j], m, len, &other))
-			return;
-	tzset_insert_new(&st->dst, score, m, len);
-	st->totlen += len;
-	if (len > st->maxlen)
-		st->maxlen = len;
-}
-
-/* Stable sort of the inputs by cardinality (glibc's qsort, which Redis uses, is a merge sort). */
-static void
-sort_by_len(struct zsrc *src, int n)
-{
-	for (int i = 1; i < n; i++) {
-		struct zsrc t = src[i];
-		int j = i;
-
-		while (j > 0 && src[j - 1].len > t.len) {
-			src[j] = src[j - 1];
-			j--;
-		}
-		src[j] = t;
-	}
-}
-
-/*
- * The common body: numidx is the numkeys argument; dst the destination key (STORE forms) or
- * NULL; card_only for ZINTERCARD.
- */
-static void
-setop_generic(struct cmd_ctx *ctx, const struct resp_arg *dst, int numidx, enum setop op,
-    bool card_only)
-{
-	struct op_state st = { .aggr = AGGR_SUM };
-	bool withscores = false;
-	int64_t setnum, limit = 0;
-	int i, j;
-
-	if (!cmd_arg_i64(ctx, numidx, &setnum))
-		return;
-	if (setnum < 1) {
-		const char *name = ctx->argv[0].ptr;
-		char lname[16];
-		size_t k;
-
-		for (k = 0; k < ctx->argv[0].len && k < sizeof lname - 1; k++)
-			lname[k] = (char)tolower((unsigned char)name[k]);
-		lname[k] = '\0';
-		cmd_reply_error(ctx, "ERR at least 1 input key is needed for '%s' command", lname);
-		return;
-	}
-	if (setnum > ctx->argc - (numidx + 1)) {
-		cmd_reply_syntax_error(ctx);
-		return;
-	}
-	st.n = (int)setnum;
-	st.src = xcalloc((size_t)setnum, sizeof *st.src);
-	for (i = 0, j = numidx + 1; i < st.n; i++, j++) {
-		struct obj *o = dst != NULL ? cmd_lookup_write_counted(ctx, &ctx->argv[j]) :
-		    cmd_lookup_read(ctx, &ctx->argv[j]);
-
-		if (o != NULL && obj_type(o) != OBJ_ZSET && obj_type(o) != OBJ_SET) {
-			cmd_reply_wrongtype(ctx);
-			goto out;
-		}
-		st.src[i].o = o;
-		st.src[i].weight = 1.0;
-		if (o != NULL && obj_type(o) == OBJ_ZSET) {
-			st.src[i].z = tzset_of(o);
-			st.src[i].len = tzset_len(&st.src[i].z);
-		} else if (o != NULL) {
-			st.src[i].len = tset_card(o);
-		}
-	}
-	while (j < ctx->argc) {
-		int remaining = ctx->argc - j;
-
-		if (op != OP_DIFF && !card_only && remaining >= st.n + 1 &&
-		    cmd_arg_is(ctx, j, "weights")) {
-			j++;
-			for (i = 0; i < st.n; i++, j++)
-				if (!arg_double(ctx, j, "ERR weight value is not a float",
-				    &st.src[i].weight))
-					goto out;
-		} else if (op != OP_DIFF && !card_only && remaining >= 2 &&
-		    cmd_arg_is(ctx, j, "aggregate")) {
-			j++;
-			if (cmd_arg_is(ctx, j, "sum")) {
-				st.aggr = AGGR_SUM;
-			} else if (cmd_arg_is(ctx, j, "min")) {
-				st.aggr = AGGR_MIN;
-			} else if (cmd_arg_is(ctx, j, "max")) {
-				st.aggr = AGGR_MAX;
-			} else {
-				cmd_reply_syntax_error(ctx);
-				goto out;
-			}
-			j++;
-		} else if (dst == NULL && !card_only && cmd_arg_is(ctx, j, "withscores")) {
-			j++;
-			withscores = true;
-		} else if (card_only && remaining >= 2 && cmd_arg_is(ctx, j, "limit")) {
-			j++;
-			if (!arg_long_range(ctx, j, 0, INT64_MAX, "LIMIT can't be negative", &limit))
-				goto out;
-			j++;
-		} else {
-			cmd_reply_syntax_error(ctx);
-			goto out;
-		}
-	}
-	if (op != OP_DIFF)
-		sort_by_len(st.src, st.n);
-	st.dst = tzset_new(0, 0);
-	tzset_convert(&st.dst, OBJ_ENC_SKIPLIST);
-	st.count_only = card_only;
-	st.limit = (size_t)limit;
-	if (op == OP_INTER) {
-		if (st.src[0].len > 0)
-			src_foreach(&st.src[0], inter_member, &st);
-	} else if (op == OP_UNION) {
-		for (st.i = 0; st.i < st.n; st.i++)
-			src_foreach(&st.src[st.i], union_member, &st);
-	} else if (st.src[0].len > 0) {
-		src_foreach(&st.src[0], diff_member, &st);
-	}
-
-	if (dst != NULL) {
-		size_t n = tzset_len(&st.dst);
-
-		if (n > 0) {
-			tzset_shrink_if_needed(&st.dst, st.maxlen, st.totlen);
-			store_zset(ctx, dst, &st.dst);
-			st.dst.p = NULL;
-			signal_key(ctx, dst);
-			resp_add_int(ctx->out, (int64_t)n);
-		} else {
-			resp_add_const(ctx->out, RESP_C_ZERO);
-			if (store_delete(ctx->db, dst->ptr, dst->len, ctx->now_ms))
-				signal_key(ctx, dst);
-		}
-	} else if (card_only) {
-		resp_add_int(ctx->out, (int64_t)st.card);
-	} else {
-		struct tzset_iter it;
-		const char *m;
-		size_t len;
-		double score;
-
-		reply_items_hdr(ctx, tzset_len(&st.dst), withscores);
-		tzset_iter_rank(&it, &st.dst, 0, false);
-		while (tzset_iter_next(&it, &m, &len, &score))
-			reply_item(ctx, m, len, score, withscores);
-	}
-	tzset_payload_free(st.dst.enc, st.dst.p);
-out:
-	xfree(st.src);
-}
-
-void
-cmd_zunionstore(struct cmd_ctx *ctx)
-{
-	setop_generic(ctx, &ctx->argv[1], 2, OP_UNION, false);
-}
-
-void
-cmd_zinterstore(struct cmd_ctx *ctx)
-{
-	setop_generic(ctx, &ctx->argv[1], 2, OP_INTER, false);
-}
-
-void
-cmd_zdiffstore(struct cmd_ctx *ctx)
-{
-	setop_generic(ctx, &ctx->argv[1], 2, OP_DIFF, false);
-}
-
-void
-cmd_zunion(struct cmd_ctx *ctx)
-{
-	setop_generic(ctx, NULL, 1, OP_UNION, false);
-}
-
-void
-cmd_zinter(struct cmd_ctx *ctx)
-{
-	setop_generic(ctx, NULL, 1, OP_INTER, false);
-}
-
-void
-cmd_zdiff(struct cmd_ctx *ctx)
-{
-	setop_generic(ctx, NULL, 1, OP_DIFF, false);
-}
-
-void
-cmd_zintercard(struct cmd_ctx *ctx)
-{
-	setop_generic(ctx, NULL, 1, OP_INTER, true);
 }
