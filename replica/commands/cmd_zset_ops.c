@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include "replica/commands/cmd.h"
 #include "replica/commands/cmd_zset_int.h"
 #include "replica/server/server.h"
