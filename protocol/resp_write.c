@@ -227,7 +227,7 @@ resp_add_double(struct resp_out *o, double d)
 		/* "%.17g" prints an integral value below 1e17 exactly, as its digits alone. */
 		n = num_fmt_i64(buf, (int64_t)d);
 	} else {
-		n = (size_t)snprintf(buf, sizeof buf, "%.17g", d);
+		n = num_fmt_g17(buf, d);
 	}
 	if (o->proto == 3)
 		add_line(o, ',', s, n);

@@ -101,7 +101,7 @@ tzset_fmt_score(char *buf, double d)
 	if (d >= -(double)(INT64_MAX / 2) && d <= (double)(INT64_MAX / 2) &&
 	    d == (double)(int64_t)d)
 		return num_fmt_i64(buf, (int64_t)d);
-	return (size_t)snprintf(buf, TZSET_SCORE_BUF, "%.17g", d);
+	return num_fmt_g17(buf, d);
 }
 
 /*

@@ -183,14 +183,14 @@ static void
 reply_score_text(struct cmd_ctx *ctx, double d)
 {
 	char buf[64];
-	int n;
+	size_t n;
 
 	if (isinf(d)) {
 		resp_add_bulk(ctx->out, d > 0 ? "inf" : "-inf", d > 0 ? 3 : 4);
 		return;
 	}
-	n = snprintf(buf, sizeof buf, "%.17g", d);
-	resp_add_bulk(ctx->out, buf, (size_t)n);
+	n = num_fmt_g17(buf, d);
+	resp_add_bulk(ctx->out, buf, n);
 }
 
 /* The header of n member(-score) items: flat in RESP2, pairs nested in RESP3. */

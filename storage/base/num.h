@@ -28,6 +28,18 @@ bool num_parse_u64(const char *s, size_t len, uint64_t *out);
 size_t num_fmt_i64(char *dst, int64_t v);
 size_t num_fmt_u64(char *dst, uint64_t v);
 
+/* Room num_fmt_g17 needs ("-2.2250738585072014e-308" is 24 bytes). */
+#define NUM_G17_MAX_CHARS 32
+
+/*
+ * Writes v exactly as printf's "%.17g" does (Redis' double replies and scores) and returns the
+ * length. Values whose decimal exponent lies in [-11, 43] (every score a client is likely to
+ * use) are converted without printf: the 17 digits come from one correctly rounded long double
+ * product, and a value whose 18th digit and beyond lie too close to a rounding tie to decide
+ * that way falls back to snprintf, as do the other exponents, zeros, infinities and NaN.
+ */
+size_t num_fmt_g17(char *dst, double v);
+
 /* Returns the number of decimal digits of v (1 for 0). */
 unsigned num_digits_u64(uint64_t v);
 

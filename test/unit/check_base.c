@@ -1,11 +1,13 @@
 /*
- * check_base: unit tests of storage/base (num.c: Redis' string2ll rules and integer formatting;
+ * check_base: unit tests of storage/base (num.c: Redis' string2ll rules, integer formatting and
+ * "%.17g" without printf;
  * mem.c: the allocation wrappers and their per-thread counters).
  *
  * Number inputs are placed against a PROT_NONE page, so a parser that reads past len faults.
  */
 #include <check.h>
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -280,6 +282,85 @@ START_TEST(fmt_all_digit_counts)
 }
 END_TEST
 
+/* num_fmt_g17 must print what printf's "%.17g" prints, for every double. */
+static int g17_mismatches;
+
+static void
+check_g17(double v)
+{
+	char got[NUM_G17_MAX_CHARS + 8], want[64];
+	size_t n;
+	int m;
+
+	memset(got, 0x55, sizeof got);
+	n = num_fmt_g17(got, v);
+	m = snprintf(want, sizeof want, "%.17g", v);
+	if (n != (size_t)m || memcmp(got, want, n) != 0 || got[n] != '\0') {
+		if (g17_mismatches++ < 5)
+			fprintf(stderr, "num_fmt_g17(%a): \"%s\", printf: \"%s\"\n", v, got, want);
+	}
+}
+
+static uint64_t
+xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+START_TEST(fmt_g17_matches_printf)
+{
+	static const double fixed[] = {
+		0.0, 1.0, 0.1, 0.2, 0.3, 1.5, 2.5, 0.5, 123.456, 1e16, 1e17, 99999999999999999.0,
+		9999999999999998.0, 0.0001, 0.00001, 9.9999999999999995e-5, 1e-320, 5e-324,
+		1.7976931348623157e308, 2.2250738585072014e-308, 1234567890123456789.0, 1e22, 1e23,
+		3.0000000000000004, 0.30000000000000004, 1e-11, 1e43, 1e44, 1e-12,
+	};
+	uint64_t st = 88172645463325252ULL;
+
+	g17_mismatches = 0;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+		check_g17(fixed[i]);
+		check_g17(-fixed[i]);
+	}
+	check_g17(NAN);
+	check_g17(INFINITY);
+	check_g17(-INFINITY);
+	/* Every bit pattern is a double: all exponents, subnormals, NaNs. */
+	for (int i = 0; i < 100000; i++) {
+		uint64_t r = xorshift(&st);
+		double v;
+
+		memcpy(&v, &r, sizeof v);
+		check_g17(v);
+	}
+	/* Decimal-looking values, as scores are: k / 10^j, scaled. */
+	for (int i = 0; i < 40000; i++) {
+		double v = (double)((int64_t)(xorshift(&st) % 2000000001) - 1000000000) /
+		    pow(10, (double)(xorshift(&st) % 12));
+
+		check_g17(v);
+		check_g17(v * 1e10);
+		check_g17(v / 1e6);
+	}
+	/* Powers of ten and their neighbours, where the exponent and the digit count change. */
+	for (int e = -325; e <= 309; e++) {
+		double p = pow(10, e), up = p, down = p;
+
+		check_g17(p);
+		for (int k = 0; k < 20; k++) {
+			up = nextafter(up, INFINITY);
+			down = nextafter(down, 0);
+			check_g17(up);
+			check_g17(down);
+		}
+	}
+	ck_assert_int_eq(g17_mismatches, 0);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------------------------- */
 /* mem */
 
@@ -406,6 +487,11 @@ base_suite(void)
 	tc = tcase_create("num_fmt");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, fmt_all_digit_counts);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("num_fmt_g17");
+	tcase_set_timeout(tc, 180);
+	tcase_add_test(tc, fmt_g17_matches_printf);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mem");
