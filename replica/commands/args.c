@@ -2,12 +2,17 @@
  * args.c: argument helpers for handlers. Each parser answers with Redis' exact error text on
  * failure, so no handler formats a number error by hand.
  */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "replica/commands/cmd.h"
+#include "storage/base/mem.h"
 #include "storage/base/num.h"
 
 bool
@@ -17,6 +22,45 @@ cmd_arg_i64(struct cmd_ctx *ctx, int i, int64_t *out)
 		return true;
 	cmd_reply_error(ctx, "ERR value is not an integer or out of range");
 	return false;
+}
+
+bool
+cmd_arg_i64_range(struct cmd_ctx *ctx, int i, int64_t min, int64_t max, const char *msg,
+    int64_t *out)
+{
+	if (!num_parse_i64(ctx->argv[i].ptr, ctx->argv[i].len, out)) {
+		cmd_reply_error(ctx, "%s", msg != NULL ? msg :
+		    "ERR value is not an integer or out of range");
+		return false;
+	}
+	if (*out < min || *out > max) {
+		if (msg != NULL)
+			cmd_reply_error(ctx, "%s", msg);
+		else
+			cmd_reply_error(ctx, "ERR value is out of range, value must between %lld and "
+			    "%lld", (long long)min, (long long)max);
+		return false;
+	}
+	return true;
+}
+
+bool
+cmd_parse_double(const struct resp_arg *a, double *out)
+{
+	char stack[128], *buf = a->len < sizeof stack ? stack : xmalloc(a->len + 1);
+	char *end;
+	bool ok;
+
+	memcpy(buf, a->ptr, a->len);
+	buf[a->len] = '\0';
+	errno = 0;
+	*out = strtod(buf, &end);
+	ok = a->len > 0 && !isspace((unsigned char)buf[0]) && (size_t)(end - buf) == a->len &&
+	    !(errno == ERANGE && (*out == HUGE_VAL || *out == -HUGE_VAL || *out == 0)) &&
+	    !isnan(*out);
+	if (buf != stack)
+		xfree(buf);
+	return ok;
 }
 
 size_t

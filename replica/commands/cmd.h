@@ -176,6 +176,17 @@ uint32_t cmd_acl_categories(const struct cmd_def *def);
 
 /* Argument helpers: each replies with Redis' exact error and returns false on failure. */
 bool cmd_arg_i64(struct cmd_ctx *ctx, int i, int64_t *out);
+/*
+ * Redis' getRangeLongFromObjectOrReply: an integer in [min, max]. msg, when not NULL, is the
+ * whole error ("ERR count should be greater than 0") replacing both of Redis' default errors.
+ */
+bool cmd_arg_i64_range(struct cmd_ctx *ctx, int i, int64_t min, int64_t max, const char *msg,
+    int64_t *out);
+/*
+ * Redis' getDoubleFromObject rules: strtod over the whole argument, no leading space, no NaN, no
+ * overflow. Returns false (no reply) if a is not such a number.
+ */
+bool cmd_parse_double(const struct resp_arg *a, double *out);
 /* Length of a up to its first NUL byte: Redis reads option words and %s texts as C strings. */
 size_t cmd_arg_cstrlen(const struct resp_arg *a);
 /* True if a is word ignoring case, compared as Redis' strcasecmp does (a stops at a NUL, so

@@ -46,32 +46,11 @@ lookup_zset(struct cmd_ctx *ctx, const struct resp_arg *key, bool write, struct 
 
 /* ---- Arguments, with Redis' errors ---- */
 
-/* Redis' getDoubleFromObject: strtod over the whole argument, no leading space, no NaN, no
- * overflow. */
-static bool
-parse_double(const struct resp_arg *a, double *out)
-{
-	char stack[128], *buf = a->len < sizeof stack ? stack : xmalloc(a->len + 1);
-	char *end;
-	bool ok;
-
-	memcpy(buf, a->ptr, a->len);
-	buf[a->len] = '\0';
-	errno = 0;
-	*out = strtod(buf, &end);
-	ok = a->len > 0 && !isspace((unsigned char)buf[0]) && (size_t)(end - buf) == a->len &&
-	    !(errno == ERANGE && (*out == HUGE_VAL || *out == -HUGE_VAL || *out == 0)) &&
-	    !isnan(*out);
-	if (buf != stack)
-		xfree(buf);
-	return ok;
-}
-
 /* A double argument; msg (without "ERR ") replaces Redis' default error when given. */
 static bool
 arg_double(struct cmd_ctx *ctx, int i, const char *msg, double *out)
 {
-	if (parse_double(&ctx->argv[i], out))
+	if (cmd_parse_double(&ctx->argv[i], out))
 		return true;
 	cmd_reply_error(ctx, "ERR %s", msg != NULL ? msg : "value is not a valid float");
 	return false;

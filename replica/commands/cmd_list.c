@@ -36,7 +36,6 @@ static bool	check_list(struct cmd_ctx *, const struct obj *);
 static void	signal_key(struct cmd_ctx *, const struct resp_arg *);
 static void	reply_entry(struct cmd_ctx *, const struct tlist_entry *);
 static void	reply_range(struct cmd_ctx *, const struct obj *, int64_t, int64_t, bool);
-static bool	arg_range(struct cmd_ctx *, int, int64_t, int64_t, const char *, int64_t *);
 static bool	arg_where(struct cmd_ctx *, int, bool *);
 static bool	arg_timeout(struct cmd_ctx *, int);
 static void	removed(struct cmd_ctx *, const struct resp_arg *, struct obj *);
@@ -102,28 +101,6 @@ reply_range(struct cmd_ctx *ctx, const struct obj *o, int64_t start, int64_t end
 	tlist_iter_init(&it, o, reverse ? end : start, !reverse);
 	while (n-- > 0 && tlist_next(&it, &e))
 		reply_entry(ctx, &e);
-}
-
-/*
- * Redis' getRangeLongFromObjectOrReply: argument i as an integer in [min, max]. Any failure
- * replies msg (with "ERR "), or Redis' default texts when msg is NULL.
- */
-static bool
-arg_range(struct cmd_ctx *ctx, int i, int64_t min, int64_t max, const char *msg, int64_t *out)
-{
-	if (!num_parse_i64(ctx->argv[i].ptr, ctx->argv[i].len, out)) {
-		cmd_reply_error(ctx, "%s", msg != NULL ? msg : ERR_NOT_INT);
-		return false;
-	}
-	if (*out < min || *out > max) {
-		if (msg != NULL)
-			cmd_reply_error(ctx, "%s", msg);
-		else
-			cmd_reply_error(ctx, "ERR value is out of range, value must between %lld and "
-			    "%lld", (long long)min, (long long)max);
-		return false;
-	}
-	return true;
 }
 
 /* LEFT / RIGHT (getListPositionFromObjectOrReply): sets *head. */
@@ -261,10 +238,10 @@ cmd_lpos(struct cmd_ctx *ctx)
 				return;
 			}
 		} else if (cmd_arg_is(ctx, j, "COUNT") && more) {
-			if (!arg_range(ctx, ++j, 0, INT64_MAX, "ERR COUNT can't be negative", &count))
+			if (!cmd_arg_i64_range(ctx, ++j, 0, INT64_MAX, "ERR COUNT can't be negative", &count))
 				return;
 		} else if (cmd_arg_is(ctx, j, "MAXLEN") && more) {
-			if (!arg_range(ctx, ++j, 0, INT64_MAX, "ERR MAXLEN can't be negative",
+			if (!cmd_arg_i64_range(ctx, ++j, 0, INT64_MAX, "ERR MAXLEN can't be negative",
 			    &maxlen))
 				return;
 		} else {
@@ -454,7 +431,7 @@ pop_generic(struct cmd_ctx *ctx, bool head)
 		    head ? "lpop" : "rpop");
 		return;
 	}
-	if (hascount && !arg_range(ctx, 2, 0, INT64_MAX, ERR_POSITIVE, &count))
+	if (hascount && !cmd_arg_i64_range(ctx, 2, 0, INT64_MAX, ERR_POSITIVE, &count))
 		return;
 	o = cmd_lookup_write(ctx, key);
 	if (o == NULL) {
@@ -755,7 +732,7 @@ lmpop_generic(struct cmd_ctx *ctx, int nidx, bool block)
 	int where_idx;
 	bool head;
 
-	if (!arg_range(ctx, nidx, 1, INT64_MAX, "ERR numkeys should be greater than 0", &numkeys))
+	if (!cmd_arg_i64_range(ctx, nidx, 1, INT64_MAX, "ERR numkeys should be greater than 0", &numkeys))
 		return;
 	if (numkeys >= ctx->argc - nidx - 1) {
 		cmd_reply_syntax_error(ctx);
@@ -766,7 +743,7 @@ lmpop_generic(struct cmd_ctx *ctx, int nidx, bool block)
 		return;
 	for (int j = where_idx + 1; j < ctx->argc; j++) {
 		if (count == -1 && cmd_arg_is(ctx, j, "COUNT") && j + 1 < ctx->argc) {
-			if (!arg_range(ctx, ++j, 1, INT64_MAX, "ERR count should be greater than 0",
+			if (!cmd_arg_i64_range(ctx, ++j, 1, INT64_MAX, "ERR count should be greater than 0",
 			    &count))
 				return;
 		} else {

@@ -53,59 +53,13 @@ rng_seed(void)
 
 /* ---- Argument parsing with Redis' errors ---- */
 
-/* Redis' string2d: strtod over the whole argument, no leading space, no NaN, no overflow. */
-static bool
-parse_double(const struct resp_arg *a, double *out)
-{
-	char stack[128], *buf = a->len < sizeof stack ? stack : xmalloc(a->len + 1);
-	char *end;
-	bool ok;
-
-	memcpy(buf, a->ptr, a->len);
-	buf[a->len] = '\0';
-	errno = 0;
-	*out = strtod(buf, &end);
-	ok = a->len > 0 && !isspace((unsigned char)buf[0]) && (size_t)(end - buf) == a->len &&
-	    !(errno == ERANGE && (*out == HUGE_VAL || *out == -HUGE_VAL || *out == 0)) &&
-	    !isnan(*out);
-	if (buf != stack)
-		xfree(buf);
-	return ok;
-}
-
 bool
 cmd_zset_arg_double(struct cmd_ctx *ctx, int i, const char *err, double *out)
 {
-	if (parse_double(&ctx->argv[i], out))
+	if (cmd_parse_double(&ctx->argv[i], out))
 		return true;
 	cmd_reply_error(ctx, "%s", err);
 	return false;
-}
-
-/*
- * Redis' getRangeLongFromObjectOrReply: an integer in [min, max]; msg (without "ERR ") replaces
- * both errors when given.
- */
-bool
-cmd_zset_arg_long_range(struct cmd_ctx *ctx, int i, int64_t min, int64_t max, const char *msg,
-    int64_t *out)
-{
-	if (!num_parse_i64(ctx->argv[i].ptr, ctx->argv[i].len, out)) {
-		if (msg != NULL)
-			cmd_reply_error(ctx, "ERR %s", msg);
-		else
-			cmd_reply_error(ctx, "ERR value is not an integer or out of range");
-		return false;
-	}
-	if (*out < min || *out > max) {
-		if (msg != NULL)
-			cmd_reply_error(ctx, "ERR %s", msg);
-		else
-			cmd_reply_error(ctx, "ERR value is out of range, value must between %lld and "
-			    "%lld", (long long)min, (long long)max);
-		return false;
-	}
-	return true;
 }
 
 /* One bound of a score range, as zslParseRange: "(" for exclusive, strtod up to a NUL. */
@@ -1054,8 +1008,8 @@ zpop_minmax(struct cmd_ctx *ctx, bool max)
 		cmd_reply_syntax_error(ctx);
 		return;
 	}
-	if (ctx->argc == 3 && !cmd_zset_arg_long_range(ctx, 2, 0, INT64_MAX,
-	    "value is out of range, must be positive", &count))
+	if (ctx->argc == 3 && !cmd_arg_i64_range(ctx, 2, 0, INT64_MAX,
+	    "ERR value is out of range, must be positive", &count))
 		return;
 	if (!lookup_zset(ctx, &ctx->argv[1], true, &o))
 		return;
@@ -1148,7 +1102,7 @@ zmpop_generic(struct cmd_ctx *ctx, int numidx, bool block)
 	int where;
 	bool max;
 
-	if (!cmd_zset_arg_long_range(ctx, numidx, 1, INT64_MAX, "numkeys should be greater than 0",
+	if (!cmd_arg_i64_range(ctx, numidx, 1, INT64_MAX, "ERR numkeys should be greater than 0",
 	    &numkeys))
 		return;
 	if (numkeys >= ctx->argc - numidx) {
@@ -1167,7 +1121,7 @@ zmpop_generic(struct cmd_ctx *ctx, int numidx, bool block)
 	for (int j = where + 1; j < ctx->argc; j++) {
 		if (count == -1 && cmd_arg_is(ctx, j, "count") && ctx->argc - 1 - j > 0) {
 			j++;
-			if (!cmd_zset_arg_long_range(ctx, j, 1, INT64_MAX, "count should be greater than 0",
+			if (!cmd_arg_i64_range(ctx, j, 1, INT64_MAX, "ERR count should be greater than 0",
 			    &count))
 				return;
 		} else {
@@ -1262,7 +1216,7 @@ cmd_zrandmember(struct cmd_ctx *ctx)
 		resp_add_bulk(ctx->out, m, len);
 		return;
 	}
-	if (!cmd_zset_arg_long_range(ctx, 2, -INT64_MAX, INT64_MAX, NULL, &l))
+	if (!cmd_arg_i64_range(ctx, 2, -INT64_MAX, INT64_MAX, NULL, &l))
 		return;
 	if (ctx->argc > 4 || (ctx->argc == 4 && !cmd_arg_is(ctx, 3, "withscores"))) {
 		cmd_reply_syntax_error(ctx);

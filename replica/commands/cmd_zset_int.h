@@ -17,12 +17,6 @@
 typedef void (*cmd_zset_emit_fn)(const char *m, size_t len, double score, void *arg);
 
 bool cmd_zset_arg_double(struct cmd_ctx *ctx, int i, const char *err, double *out);
-/*
- * Redis' getRangeLongFromObjectOrReply: an integer in [min, max]; msg (without "ERR ") replaces
- * both errors when given.
- */
-bool cmd_zset_arg_long_range(struct cmd_ctx *ctx, int i, int64_t min, int64_t max,
-    const char *msg, int64_t *out);
 void cmd_zset_reply_item(struct cmd_ctx *ctx, const char *m, size_t len, double score,
     bool withscores);
 /* The header of n member(-score) items: flat in RESP2, pairs nested in RESP3. */

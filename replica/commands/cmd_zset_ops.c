@@ -274,7 +274,7 @@ setop_generic(struct cmd_ctx *ctx, const struct resp_arg *dst, int numidx, enum 
 			withscores = true;
 		} else if (card_only && remaining >= 2 && cmd_arg_is(ctx, j, "limit")) {
 			j++;
-			if (!cmd_zset_arg_long_range(ctx, j, 0, INT64_MAX, "LIMIT can't be negative", &limit))
+			if (!cmd_arg_i64_range(ctx, j, 0, INT64_MAX, "ERR LIMIT can't be negative", &limit))
 				goto out;
 			j++;
 		} else {
