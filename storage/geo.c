@@ -14,6 +14,7 @@
 
 #include "storage/base/mem.h"
 #include "storage/geo.h"
+#include "storage/psort.h"
 #include "storage/t_zset.h"
 
 /* Degrees to radians as Redis computes it: multiply by pi / 180 (and divide to go back). */
@@ -510,148 +511,23 @@ cmp_dist(const struct geo_point *a, const struct geo_point *b, bool desc)
 	return desc ? -c : c;
 }
 
-static void
-merge_sort(struct geo_point *pts, size_t n, bool desc)
+/* psort's comparison: by distance, reversed for DESC (arg points to the bool). */
+static int
+cmp_dist_arg(const void *a, const void *b, void *arg)
 {
-	struct geo_point *src = pts, *dst, *tmp;
-
-	if (n < 2)
-		return;
-	/* Bottom-up: stable, n log n, one scratch array. */
-	dst = xmalloc(n * sizeof *dst);
-	for (size_t w = 1; w < n; w *= 2) {
-		for (size_t lo = 0; lo < n; lo += 2 * w) {
-			size_t mid = lo + w < n ? lo + w : n;
-			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
-			size_t i = lo, j = mid, k = lo;
-
-			while (i < mid && j < hi) {
-				if (cmp_dist(&src[j], &src[i], desc) < 0)
-					dst[k++] = src[j++];
-				else
-					dst[k++] = src[i++];
-			}
-			while (i < mid)
-				dst[k++] = src[i++];
-			while (j < hi)
-				dst[k++] = src[j++];
-		}
-		tmp = src;
-		src = dst;
-		dst = tmp;
-	}
-	if (src != pts) {
-		memcpy(pts, src, n * sizeof *src);
-		xfree(src);
-	} else {
-		xfree(dst);
-	}
-}
-
-static void
-swap_pts(struct geo_point *p, size_t i, size_t j)
-{
-	struct geo_point t = p[i];
-
-	p[i] = p[j];
-	p[j] = t;
-}
-
-/* Swaps the k points from i with the k points from j, pairwise in order. */
-static void
-swap_runs(struct geo_point *p, size_t i, size_t j, size_t k)
-{
-	for (size_t x = 0; x < k; x++)
-		swap_pts(p, i + x, j + x);
-}
-
-/* The index of the median of three by distance, with Bentley and McIlroy's tie rules. */
-static size_t
-median3(const struct geo_point *p, size_t a, size_t b, size_t c, bool desc)
-{
-	if (cmp_dist(&p[a], &p[b], desc) < 0)
-		return cmp_dist(&p[b], &p[c], desc) < 0 ? b :
-		    cmp_dist(&p[a], &p[c], desc) < 0 ? c : a;
-	return cmp_dist(&p[b], &p[c], desc) > 0 ? b : cmp_dist(&p[a], &p[c], desc) < 0 ? a : c;
-}
-
-/*
- * Sorts p[base, base + n) far enough that positions [0, last] of the whole array hold their
- * final points: Bentley and McIlroy's three-way quicksort that leaves alone the partitions
- * outside that range. This is the algorithm of Redis' pqsort, step for step, because the
- * order it leaves equal distances in is part of the reply.
- */
-static void
-partial_quicksort(struct geo_point *p, size_t base, size_t n, size_t last, bool desc)
-{
-	for (;;) {
-		size_t pa, pb, pc, pd, pm, pl, pn, r, end;
-		int c;
-
-		if (n < 7) {
-			for (size_t m = base + 1; m < base + n; m++)
-				for (size_t l = m; l > base && cmp_dist(&p[l - 1], &p[l], desc) > 0;
-				    l--)
-					swap_pts(p, l, l - 1);
-			return;
-		}
-		pm = base + n / 2;
-		if (n > 7) {
-			pl = base;
-			pn = base + n - 1;
-			if (n > 40) {
-				size_t d = n / 8;
-
-				pl = median3(p, pl, pl + d, pl + 2 * d, desc);
-				pm = median3(p, pm - d, pm, pm + d, desc);
-				pn = median3(p, pn - 2 * d, pn - d, pn, desc);
-			}
-			pm = median3(p, pl, pm, pn, desc);
-		}
-		swap_pts(p, base, pm);
-		pa = pb = base + 1;
-		pc = pd = base + n - 1;
-		/* Equal keys gather at both ends, then move to the middle. Indices stay
-		 * valid: pc never goes below base (the pivot stops it). */
-		for (;;) {
-			while (pb <= pc && (c = cmp_dist(&p[pb], &p[base], desc)) <= 0) {
-				if (c == 0)
-					swap_pts(p, pa++, pb);
-				pb++;
-			}
-			while (pb <= pc && (c = cmp_dist(&p[pc], &p[base], desc)) >= 0) {
-				if (c == 0)
-					swap_pts(p, pc, pd--);
-				pc--;
-			}
-			if (pb > pc)
-				break;
-			swap_pts(p, pb++, pc--);
-		}
-		end = base + n;
-		r = pa - base < pb - pa ? pa - base : pb - pa;
-		swap_runs(p, base, pb - r, r);
-		r = pd - pc < end - pd - 1 ? pd - pc : end - pd - 1;
-		swap_runs(p, pb, end - r, r);
-		/* The smaller keys: [base, base + (pb - pa)); the larger: the last pd - pc. */
-		r = pb - pa;
-		if (r > 1 && base <= last)
-			partial_quicksort(p, base, r, last, desc);
-		r = pd - pc;
-		if (r <= 1 || end - r > last)
-			return;
-		base = end - r;
-		n = r;
-	}
+	return cmp_dist(a, b, *(const bool *)arg);
 }
 
 void
 geo_result_sort(struct geo_result *r, bool desc, size_t keep)
 {
+	/* glibc's qsort (stable) for a full sort, Redis' pqsort under COUNT: their tie orders
+	 * are in the reply. */
 	if (keep >= r->n)
-		merge_sort(r->pts, r->n, desc);
+		psort_stable(r->pts, r->n, sizeof *r->pts, cmp_dist_arg, &desc);
 	else if (keep > 0)
-		partial_quicksort(r->pts, 0, r->n, keep - 1, desc);
+		psort_partial(r->pts, r->n, sizeof *r->pts, cmp_dist_arg, &desc, 0,
+		    (ptrdiff_t)keep - 1);
 }
 
 void

@@ -18,7 +18,7 @@ noinst_LIBRARIES += %D%/libstorage.a
 	%D%/t_set.c %D%/t_set.h \
 	%D%/t_zset.c %D%/t_zset.h \
 	%D%/hll.c %D%/hll.h \
-	%D%/sort.c %D%/sort.h \
+	%D%/sort.c %D%/sort.h %D%/psort.c %D%/psort.h \
 	%D%/geo.c %D%/geo.h \
 	%D%/t_stream.c %D%/t_stream.h
 # storage/rdb: RDB string values, the DUMP/RESTORE payload, LZF and CRC-64.

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "storage/base/mem.h"
+#include "storage/psort.h"
 #include "storage/sort.h"
 
 void
@@ -136,142 +137,11 @@ sort_compare(const struct sort_item *a, const struct sort_item *b, unsigned flag
 	return c;
 }
 
-/* ---- the full sort: a stable merge sort ---- */
-
-static void
-merge_sort(struct sort_item *v, struct sort_item *tmp, size_t n, unsigned flags)
-{
-	size_t h = n / 2, i = 0, j = h, k = 0;
-
-	if (n < 8) {
-		for (size_t m = 1; m < n; m++) {
-			struct sort_item x = v[m];
-			size_t l = m;
-
-			for (; l > 0 && sort_compare(&v[l - 1], &x, flags) > 0; l--)
-				v[l] = v[l - 1];
-			v[l] = x;
-		}
-		return;
-	}
-	merge_sort(v, tmp, h, flags);
-	merge_sort(v + h, tmp, n - h, flags);
-	while (i < h && j < n) {
-		if (sort_compare(&v[i], &v[j], flags) <= 0)
-			tmp[k++] = v[i++];
-		else
-			tmp[k++] = v[j++];
-	}
-	while (i < h)
-		tmp[k++] = v[i++];
-	/* v[j..n) is already in place. */
-	memcpy(v, tmp, k * sizeof(*v));
-}
-
-/* ---- the partial sort: Redis' pqsort, on indices ---- */
-
-struct pq {
-	struct sort_item *v;
-	unsigned flags;
-	ptrdiff_t first, last;
-};
-
+/* psort's comparison: sort_compare with the flags arg points to. */
 static int
-pq_cmp(const struct pq *q, ptrdiff_t a, ptrdiff_t b)
+cmp_items(const void *a, const void *b, void *arg)
 {
-	return sort_compare(&q->v[a], &q->v[b], q->flags);
-}
-
-static void
-pq_swap(const struct pq *q, ptrdiff_t a, ptrdiff_t b)
-{
-	struct sort_item t = q->v[a];
-
-	q->v[a] = q->v[b];
-	q->v[b] = t;
-}
-
-static void
-pq_vecswap(const struct pq *q, ptrdiff_t a, ptrdiff_t b, ptrdiff_t n)
-{
-	for (ptrdiff_t i = 0; i < n; i++)
-		pq_swap(q, a + i, b + i);
-}
-
-static ptrdiff_t
-pq_med3(const struct pq *q, ptrdiff_t a, ptrdiff_t b, ptrdiff_t c)
-{
-	if (pq_cmp(q, a, b) < 0)
-		return pq_cmp(q, b, c) < 0 ? b : pq_cmp(q, a, c) < 0 ? c : a;
-	return pq_cmp(q, b, c) > 0 ? b : pq_cmp(q, a, c) < 0 ? a : c;
-}
-
-/* True if positions lo..lo+n-1 hold none of first..last (pqsort's pruning test, which also
- * handles an empty range, last = first - 1, as Redis' byte-pointer test does). */
-static bool
-pq_outside(const struct pq *q, ptrdiff_t lo, ptrdiff_t n)
-{
-	return (q->first < lo && q->last < lo) || (q->first >= lo + n && q->last >= lo + n);
-}
-
-static void
-pq_sort(const struct pq *q, ptrdiff_t lo, ptrdiff_t n)
-{
-	ptrdiff_t pa, pb, pc, pd, pl, pm, pn, r;
-	int c;
-
-	for (;;) {
-		if (n < 7) {
-			for (pm = lo + 1; pm < lo + n; pm++)
-				for (pl = pm; pl > lo && pq_cmp(q, pl - 1, pl) > 0; pl--)
-					pq_swap(q, pl, pl - 1);
-			return;
-		}
-		pm = lo + n / 2;
-		if (n > 7) {
-			pl = lo;
-			pn = lo + n - 1;
-			if (n > 40) {
-				ptrdiff_t d = n / 8;
-
-				pl = pq_med3(q, pl, pl + d, pl + 2 * d);
-				pm = pq_med3(q, pm - d, pm, pm + d);
-				pn = pq_med3(q, pn - 2 * d, pn - d, pn);
-			}
-			pm = pq_med3(q, pl, pm, pn);
-		}
-		pq_swap(q, lo, pm);
-		pa = pb = lo + 1;
-		pc = pd = lo + n - 1;
-		for (;;) {
-			while (pb <= pc && (c = pq_cmp(q, pb, lo)) <= 0) {
-				if (c == 0)
-					pq_swap(q, pa++, pb);
-				pb++;
-			}
-			while (pb <= pc && (c = pq_cmp(q, pc, lo)) >= 0) {
-				if (c == 0)
-					pq_swap(q, pc, pd--);
-				pc--;
-			}
-			if (pb > pc)
-				break;
-			pq_swap(q, pb++, pc--);
-		}
-		pn = lo + n;
-		r = pa - lo < pb - pa ? pa - lo : pb - pa;
-		pq_vecswap(q, lo, pb - r, r);
-		r = pd - pc < pn - pd - 1 ? pd - pc : pn - pd - 1;
-		pq_vecswap(q, pb, pn - r, r);
-		if ((r = pb - pa) > 1 && !pq_outside(q, lo, r))
-			pq_sort(q, lo, r);
-		if ((r = pd - pc) <= 1)
-			return;
-		lo = pn - r;
-		n = r;
-		if (pq_outside(q, lo, n))
-			return;
-	}
+	return sort_compare(a, b, *(const unsigned *)arg);
 }
 
 void
@@ -280,14 +150,8 @@ sort_items(struct sort_item *v, size_t n, unsigned flags, bool partial, int64_t 
 {
 	if (n < 2)
 		return;
-	if (partial) {
-		struct pq q = { v, flags, (ptrdiff_t)first, (ptrdiff_t)last };
-
-		pq_sort(&q, 0, (ptrdiff_t)n);
-	} else {
-		struct sort_item *tmp = xmalloc(n * sizeof(*tmp));
-
-		merge_sort(v, tmp, n, flags);
-		xfree(tmp);
-	}
+	if (partial)
+		psort_partial(v, n, sizeof *v, cmp_items, &flags, (ptrdiff_t)first, (ptrdiff_t)last);
+	else
+		psort_stable(v, n, sizeof *v, cmp_items, &flags);
 }
