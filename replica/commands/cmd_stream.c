@@ -162,38 +162,48 @@ cmd_stream_cstr_len(const struct resp_arg *a)
 
 /* ---- lookups ---- */
 
-/* The stream at key for reading: NULL with *wrong false if absent, NULL with the WRONGTYPE
- * reply and *wrong true if another type. */
+/* o as a stream: NULL with *wrong false if absent, NULL with the WRONGTYPE reply and *wrong
+ * true if another type. */
+static struct stream *
+as_stream(struct cmd_ctx *ctx, struct obj *o, bool *wrong)
+{
+	*wrong = o != NULL && obj_type(o) != OBJ_STREAM;
+	if (*wrong)
+		cmd_reply_wrongtype(ctx);
+	return o != NULL && !*wrong ? obj_ptr(o) : NULL;
+}
+
 struct stream *
 cmd_stream_read_stream(struct cmd_ctx *ctx, const struct resp_arg *key, bool *wrong)
 {
-	struct obj *o = cmd_lookup_read(ctx, key);
-
-	*wrong = false;
-	if (o == NULL)
-		return NULL;
-	if (obj_type(o) != OBJ_STREAM) {
-		cmd_reply_wrongtype(ctx);
-		*wrong = true;
-		return NULL;
-	}
-	return obj_ptr(o);
+	return as_stream(ctx, cmd_lookup_read(ctx, key), wrong);
 }
 
 struct stream *
 cmd_stream_write_stream(struct cmd_ctx *ctx, const struct resp_arg *key, bool *wrong)
 {
-	struct obj *o = cmd_lookup_write(ctx, key);
+	return as_stream(ctx, cmd_lookup_write(ctx, key), wrong);
+}
 
-	*wrong = false;
-	if (o == NULL)
+/*
+ * The group named argv[2] of the stream at argv[1], read as XPENDING, XCLAIM and XAUTOCLAIM
+ * do; NULL after replying WRONGTYPE or Redis' NOGROUP error.
+ */
+struct stream_cg *
+cmd_stream_group_or_reply(struct cmd_ctx *ctx, struct stream **sp)
+{
+	struct stream_cg *g;
+	bool wrong;
+
+	*sp = cmd_stream_read_stream(ctx, &ctx->argv[1], &wrong);
+	if (wrong)
 		return NULL;
-	if (obj_type(o) != OBJ_STREAM) {
-		cmd_reply_wrongtype(ctx);
-		*wrong = true;
-		return NULL;
-	}
-	return obj_ptr(o);
+	g = *sp != NULL ? stream_cg_find(*sp, ctx->argv[2].ptr, ctx->argv[2].len) : NULL;
+	if (g == NULL)
+		cmd_reply_error(ctx, "NOGROUP No such key '%.*s' or consumer group '%.*s'",
+		    cmd_stream_cstr_len(&ctx->argv[1]), ctx->argv[1].ptr,
+		    cmd_stream_cstr_len(&ctx->argv[2]), ctx->argv[2].ptr);
+	return g;
 }
 
 struct stream *

@@ -305,7 +305,7 @@ cmd_xpending(struct cmd_ctx *ctx)
 	int64_t count = 0, minidle = 0;
 	struct stream_cg *g;
 	struct stream *s;
-	bool wrong, justinfo = ctx->argc == 3;
+	bool justinfo = ctx->argc == 3;
 
 	if (ctx->argc != 3 && (ctx->argc < 6 || ctx->argc > 9)) {
 		cmd_reply_syntax_error(ctx);
@@ -343,16 +343,8 @@ cmd_xpending(struct cmd_ctx *ctx)
 		if (si + 3 < ctx->argc)
 			consumer = &ctx->argv[si + 3];
 	}
-	s = cmd_stream_read_stream(ctx, &ctx->argv[1], &wrong);
-	if (wrong)
+	if ((g = cmd_stream_group_or_reply(ctx, &s)) == NULL)
 		return;
-	g = s ? stream_cg_find(s, ctx->argv[2].ptr, ctx->argv[2].len) : NULL;
-	if (g == NULL) {
-		cmd_reply_error(ctx, "NOGROUP No such key '%.*s' or consumer group '%.*s'",
-		    cmd_stream_cstr_len(&ctx->argv[1]), ctx->argv[1].ptr, cmd_stream_cstr_len(&ctx->argv[2]),
-		    ctx->argv[2].ptr);
-		return;
-	}
 	if (justinfo) {
 		size_t withp = 0;
 
@@ -428,23 +420,15 @@ cmd_xclaim(struct cmd_ctx *ctx)
 	struct stream_id *ids, *claimed, last = { 0, 0 };
 	struct stream_consumer *consumer = NULL;
 	int64_t minidle, retry = -1, dtime = -1;
-	bool force = false, justid = false, wrong;
+	bool force = false, justid = false;
 	const struct resp_arg *name = &ctx->argv[3];
 	size_t nclaimed = 0;
 	struct stream_cg *g;
 	struct stream *s;
 	int j, last_id_arg;
 
-	s = cmd_stream_read_stream(ctx, &ctx->argv[1], &wrong);
-	if (wrong)
+	if ((g = cmd_stream_group_or_reply(ctx, &s)) == NULL)
 		return;
-	g = s ? stream_cg_find(s, ctx->argv[2].ptr, ctx->argv[2].len) : NULL;
-	if (g == NULL) {
-		cmd_reply_error(ctx, "NOGROUP No such key '%.*s' or consumer group '%.*s'",
-		    cmd_stream_cstr_len(&ctx->argv[1]), ctx->argv[1].ptr, cmd_stream_cstr_len(&ctx->argv[2]),
-		    ctx->argv[2].ptr);
-		return;
-	}
 	if (!cmd_stream_arg_i64_msg(ctx, 4, &minidle, "Invalid min-idle-time argument for XCLAIM"))
 		return;
 	if (minidle < 0)
@@ -545,7 +529,7 @@ cmd_xautoclaim(struct cmd_ctx *ctx)
 	struct stream_consumer *consumer = NULL;
 	int64_t minidle, count = 100, attempts;
 	size_t nclaimed = 0, ndeleted = 0, i;
-	bool sx, justid = false, wrong;
+	bool sx, justid = false;
 	struct stream_cg *g;
 	struct stream *s;
 
@@ -576,16 +560,8 @@ cmd_xautoclaim(struct cmd_ctx *ctx)
 			return;
 		}
 	}
-	s = cmd_stream_read_stream(ctx, &ctx->argv[1], &wrong);
-	if (wrong)
+	if ((g = cmd_stream_group_or_reply(ctx, &s)) == NULL)
 		return;
-	g = s ? stream_cg_find(s, ctx->argv[2].ptr, ctx->argv[2].len) : NULL;
-	if (g == NULL) {
-		cmd_reply_error(ctx, "NOGROUP No such key '%.*s' or consumer group '%.*s'",
-		    cmd_stream_cstr_len(&ctx->argv[1]), ctx->argv[1].ptr, cmd_stream_cstr_len(&ctx->argv[2]),
-		    ctx->argv[2].ptr);
-		return;
-	}
 	/* Bounded by the PEL: count may be huge while at most pel.n ids are claimed or dropped. */
 	claimed = xmalloc((g->pel.n + 1) * sizeof(*claimed));
 	deleted = xmalloc((g->pel.n + 1) * sizeof(*deleted));

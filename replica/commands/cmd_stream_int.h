@@ -55,6 +55,11 @@ size_t cmd_stream_reply_range(struct cmd_ctx *ctx, const struct stream *s,
     const struct stream_id *start, const struct stream_id *end, bool rev, size_t count);
 /* addReplySubcommandSyntaxError */
 void cmd_stream_reply_subcommand_error(struct cmd_ctx *ctx);
+/*
+ * The group named argv[2] of the stream at argv[1] (*sp set to the stream, or NULL), as
+ * XPENDING, XCLAIM and XAUTOCLAIM read it; NULL after replying WRONGTYPE or NOGROUP.
+ */
+struct stream_cg *cmd_stream_group_or_reply(struct cmd_ctx *ctx, struct stream **sp);
 void cmd_stream_signal_key(struct cmd_ctx *ctx, const struct resp_arg *key);
 struct stream *cmd_stream_write_stream(struct cmd_ctx *ctx, const struct resp_arg *key,
     bool *wrong);
