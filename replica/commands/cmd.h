@@ -14,11 +14,11 @@
 #include <stdint.h>
 
 #include "protocol/resp.h"
+#include "storage/obj.h"
 
 struct server;
 struct conn;
 struct db;
-struct obj;
 
 /* Command flags; their names (COMMAND INFO) are in cmd_table.c. */
 enum {
@@ -216,6 +216,12 @@ struct obj *cmd_lookup_peek(struct cmd_ctx *ctx, const struct resp_arg *key);
 struct obj *cmd_lookup_write(struct cmd_ctx *ctx, const struct resp_arg *key);
 /* The write path's lookup, counted: a write command's own read (SET GET, GETDEL, BITOP). */
 struct obj *cmd_lookup_write_counted(struct cmd_ctx *ctx, const struct resp_arg *key);
+/*
+ * cmd_lookup_read (or, with write, cmd_lookup_write) that also checks the type: returns false
+ * after replying WRONGTYPE if key holds another type; else true with *o the value or NULL.
+ */
+bool cmd_lookup_typed(struct cmd_ctx *ctx, const struct resp_arg *key, enum obj_type type,
+    bool write, struct obj **o);
 /* Key key of db was changed, deleted or its TTL altered (Redis' signalModifiedKey). */
 void cmd_signal_modified(struct cmd_ctx *ctx, struct db *db, const char *key, size_t klen);
 /* Every key of db (or of every db when db is NULL) may have changed: FLUSHDB, FLUSHALL, SWAPDB. */

@@ -43,6 +43,18 @@ cmd_lookup_write(struct cmd_ctx *ctx, const struct resp_arg *key)
 	return store_lookup_write(ctx->db, key->ptr, key->len, ctx->now_ms);
 }
 
+bool
+cmd_lookup_typed(struct cmd_ctx *ctx, const struct resp_arg *key, enum obj_type type, bool write,
+    struct obj **o)
+{
+	*o = write ? cmd_lookup_write(ctx, key) : cmd_lookup_read(ctx, key);
+	if (*o != NULL && obj_type(*o) != type) {
+		cmd_reply_wrongtype(ctx);
+		return false;
+	}
+	return true;
+}
+
 void
 cmd_signal_modified(struct cmd_ctx *ctx, struct db *db, const char *key, size_t klen)
 {

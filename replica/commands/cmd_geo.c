@@ -32,18 +32,6 @@ signal_key(struct cmd_ctx *ctx, const struct resp_arg *key)
 	cmd_signal_modified(ctx, ctx->db, key->ptr, key->len);
 }
 
-/* Looks key up for a read; replies WRONGTYPE and returns false for another type. */
-static bool
-lookup_zset(struct cmd_ctx *ctx, const struct resp_arg *key, bool write, struct obj **o)
-{
-	*o = write ? cmd_lookup_write(ctx, key) : cmd_lookup_read(ctx, key);
-	if (*o != NULL && obj_type(*o) != OBJ_ZSET) {
-		cmd_reply_wrongtype(ctx);
-		return false;
-	}
-	return true;
-}
-
 /* ---- Arguments, with Redis' errors ---- */
 
 /* A double argument; msg (without "ERR ") replaces Redis' default error when given. */
@@ -194,7 +182,7 @@ cmd_geoadd(struct cmd_ctx *ctx)
 			goto out;
 		scores[j] = (double)geo_score(xy[0], xy[1]);
 	}
-	if (!lookup_zset(ctx, key, true, &o))
+	if (!cmd_lookup_typed(ctx, key, OBJ_ZSET, true, &o))
 		goto out;
 	if (o == NULL) {
 		struct obj_value v;
@@ -232,7 +220,7 @@ cmd_geopos(struct cmd_ctx *ctx)
 	struct obj *o;
 	struct tzset z;
 
-	if (!lookup_zset(ctx, &ctx->argv[1], false, &o))
+	if (!cmd_lookup_typed(ctx, &ctx->argv[1], OBJ_ZSET, false, &o))
 		return;
 	if (o != NULL)
 		z = tzset_of(o);
@@ -257,7 +245,7 @@ cmd_geohash(struct cmd_ctx *ctx)
 	struct obj *o;
 	struct tzset z;
 
-	if (!lookup_zset(ctx, &ctx->argv[1], false, &o))
+	if (!cmd_lookup_typed(ctx, &ctx->argv[1], OBJ_ZSET, false, &o))
 		return;
 	if (o != NULL)
 		z = tzset_of(o);
@@ -514,7 +502,7 @@ search_generic(struct cmd_ctx *ctx, int srcidx, int flags)
 	int base;
 	size_t n;
 
-	if (!lookup_zset(ctx, &ctx->argv[srcidx], false, &src))
+	if (!cmd_lookup_typed(ctx, &ctx->argv[srcidx], OBJ_ZSET, false, &src))
 		return;
 	if (src != NULL) {
 		z = tzset_of(src);

@@ -162,27 +162,27 @@ cmd_stream_cstr_len(const struct resp_arg *a)
 
 /* ---- lookups ---- */
 
-/* o as a stream: NULL with *wrong false if absent, NULL with the WRONGTYPE reply and *wrong
- * true if another type. */
+/* The stream at key (write: the write path's lookup): NULL with *wrong false if absent, NULL
+ * with the WRONGTYPE reply and *wrong true if another type. */
 static struct stream *
-as_stream(struct cmd_ctx *ctx, struct obj *o, bool *wrong)
+lookup_stream(struct cmd_ctx *ctx, const struct resp_arg *key, bool write, bool *wrong)
 {
-	*wrong = o != NULL && obj_type(o) != OBJ_STREAM;
-	if (*wrong)
-		cmd_reply_wrongtype(ctx);
+	struct obj *o;
+
+	*wrong = !cmd_lookup_typed(ctx, key, OBJ_STREAM, write, &o);
 	return o != NULL && !*wrong ? obj_ptr(o) : NULL;
 }
 
 struct stream *
 cmd_stream_read_stream(struct cmd_ctx *ctx, const struct resp_arg *key, bool *wrong)
 {
-	return as_stream(ctx, cmd_lookup_read(ctx, key), wrong);
+	return lookup_stream(ctx, key, false, wrong);
 }
 
 struct stream *
 cmd_stream_write_stream(struct cmd_ctx *ctx, const struct resp_arg *key, bool *wrong)
 {
-	return as_stream(ctx, cmd_lookup_write(ctx, key), wrong);
+	return lookup_stream(ctx, key, true, wrong);
 }
 
 /*

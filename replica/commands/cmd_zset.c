@@ -164,18 +164,6 @@ cmd_zset_reply_item(struct cmd_ctx *ctx, const char *m, size_t len, double score
 		resp_add_double(ctx->out, score);
 }
 
-/* Looks key up for a read; replies WRONGTYPE and returns false for another type. */
-static bool
-lookup_zset(struct cmd_ctx *ctx, const struct resp_arg *key, bool write, struct obj **o)
-{
-	*o = write ? cmd_lookup_write(ctx, key) : cmd_lookup_read(ctx, key);
-	if (*o != NULL && obj_type(*o) != OBJ_ZSET) {
-		cmd_reply_wrongtype(ctx);
-		return false;
-	}
-	return true;
-}
-
 /* Writes z back into o, or deletes the key if z became empty. Returns true if deleted. */
 static bool
 finish_write(struct cmd_ctx *ctx, const struct resp_arg *key, struct obj *o, struct tzset *z)
@@ -253,7 +241,7 @@ zadd_generic(struct cmd_ctx *ctx, int flags)
 	for (int j = 0; j < n; j++)
 		if (!cmd_zset_arg_double(ctx, idx + 2 * j, ERR_NOT_FLOAT, &scores[j]))
 			goto out;
-	if (!lookup_zset(ctx, key, true, &o))
+	if (!cmd_lookup_typed(ctx, key, OBJ_ZSET, true, &o))
 		goto out;
 	if (o == NULL) {
 		if (xx)
@@ -315,7 +303,7 @@ cmd_zrem(struct cmd_ctx *ctx)
 	struct obj *o;
 	struct tzset z;
 
-	if (!lookup_zset(ctx, key, true, &o))
+	if (!cmd_lookup_typed(ctx, key, OBJ_ZSET, true, &o))
 		return;
 	if (o == NULL) {
 		resp_add_const(ctx->out, RESP_C_ZERO);
@@ -358,7 +346,7 @@ zremrange_generic(struct cmd_ctx *ctx, enum rtype type)
 		cmd_reply_error(ctx, ERR_RANGE_LEX);
 		return;
 	}
-	if (!lookup_zset(ctx, key, true, &o))
+	if (!cmd_lookup_typed(ctx, key, OBJ_ZSET, true, &o))
 		return;
 	if (o == NULL) {
 		resp_add_const(ctx->out, RESP_C_ZERO);
@@ -610,7 +598,7 @@ zrange_generic(struct cmd_ctx *ctx, int base, bool store, enum rtype type, bool 
 		return;
 	}
 
-	if (!lookup_zset(ctx, key, false, &o))
+	if (!cmd_lookup_typed(ctx, key, OBJ_ZSET, false, &o))
 		return;
 	if (o == NULL) {
 		resp_add_const(ctx->out, RESP_C_EMPTY_ARRAY);
@@ -676,7 +664,7 @@ cmd_zcard(struct cmd_ctx *ctx)
 	struct obj *o;
 	struct tzset z;
 
-	if (!lookup_zset(ctx, &ctx->argv[1], false, &o))
+	if (!cmd_lookup_typed(ctx, &ctx->argv[1], OBJ_ZSET, false, &o))
 		return;
 	if (o == NULL) {
 		resp_add_const(ctx->out, RESP_C_ZERO);
@@ -693,7 +681,7 @@ cmd_zscore(struct cmd_ctx *ctx)
 	struct tzset z;
 	double score;
 
-	if (!lookup_zset(ctx, &ctx->argv[1], false, &o))
+	if (!cmd_lookup_typed(ctx, &ctx->argv[1], OBJ_ZSET, false, &o))
 		return;
 	if (o == NULL) {
 		resp_add_null(ctx->out);
@@ -713,7 +701,7 @@ cmd_zmscore(struct cmd_ctx *ctx)
 	struct tzset z;
 	double score;
 
-	if (!lookup_zset(ctx, &ctx->argv[1], false, &o))
+	if (!cmd_lookup_typed(ctx, &ctx->argv[1], OBJ_ZSET, false, &o))
 		return;
 	if (o != NULL)
 		z = tzset_of(o);
@@ -748,7 +736,7 @@ zrank_generic(struct cmd_ctx *ctx, bool rev)
 		}
 		withscore = true;
 	}
-	if (!lookup_zset(ctx, &ctx->argv[1], false, &o))
+	if (!cmd_lookup_typed(ctx, &ctx->argv[1], OBJ_ZSET, false, &o))
 		return;
 	if (o != NULL) {
 		z = tzset_of(o);
@@ -790,7 +778,7 @@ cmd_zcount(struct cmd_ctx *ctx)
 		cmd_reply_error(ctx, ERR_RANGE_FLOAT);
 		return;
 	}
-	if (!lookup_zset(ctx, &ctx->argv[1], false, &o))
+	if (!cmd_lookup_typed(ctx, &ctx->argv[1], OBJ_ZSET, false, &o))
 		return;
 	if (o == NULL) {
 		resp_add_const(ctx->out, RESP_C_ZERO);
@@ -811,7 +799,7 @@ cmd_zlexcount(struct cmd_ctx *ctx)
 		cmd_reply_error(ctx, ERR_RANGE_LEX);
 		return;
 	}
-	if (!lookup_zset(ctx, &ctx->argv[1], false, &o))
+	if (!cmd_lookup_typed(ctx, &ctx->argv[1], OBJ_ZSET, false, &o))
 		return;
 	if (o == NULL) {
 		resp_add_const(ctx->out, RESP_C_ZERO);
@@ -866,7 +854,7 @@ cmd_zscan(struct cmd_ctx *ctx)
 		cmd_reply_error(ctx, "ERR invalid cursor");
 		return;
 	}
-	if (!lookup_zset(ctx, &ctx->argv[1], false, &o))
+	if (!cmd_lookup_typed(ctx, &ctx->argv[1], OBJ_ZSET, false, &o))
 		return;
 	if (o == NULL) {
 		resp_add_array(ctx->out, 2);
@@ -1011,7 +999,7 @@ zpop_minmax(struct cmd_ctx *ctx, bool max)
 	if (ctx->argc == 3 && !cmd_arg_i64_range(ctx, 2, 0, INT64_MAX,
 	    "ERR value is out of range, must be positive", &count))
 		return;
-	if (!lookup_zset(ctx, &ctx->argv[1], true, &o))
+	if (!cmd_lookup_typed(ctx, &ctx->argv[1], OBJ_ZSET, true, &o))
 		return;
 	if (o == NULL || count == 0) {
 		resp_add_const(ctx->out, RESP_C_EMPTY_ARRAY);
@@ -1070,7 +1058,7 @@ bpop_generic(struct cmd_ctx *ctx, int first, int nkeys, bool max, int64_t count,
 	for (int j = first; j < first + nkeys; j++) {
 		struct obj *o;
 
-		if (!lookup_zset(ctx, &ctx->argv[j], true, &o))
+		if (!cmd_lookup_typed(ctx, &ctx->argv[j], OBJ_ZSET, true, &o))
 			return;
 		if (o == NULL)
 			continue;
@@ -1205,7 +1193,7 @@ cmd_zrandmember(struct cmd_ctx *ctx)
 	double score;
 
 	if (ctx->argc < 3) {
-		if (!lookup_zset(ctx, &ctx->argv[1], false, &o))
+		if (!cmd_lookup_typed(ctx, &ctx->argv[1], OBJ_ZSET, false, &o))
 			return;
 		if (o == NULL) {
 			resp_add_null(ctx->out);
@@ -1229,7 +1217,7 @@ cmd_zrandmember(struct cmd_ctx *ctx)
 			return;
 		}
 	}
-	if (!lookup_zset(ctx, &ctx->argv[1], false, &o))
+	if (!cmd_lookup_typed(ctx, &ctx->argv[1], OBJ_ZSET, false, &o))
 		return;
 	if (o == NULL || l == 0) {
 		resp_add_const(ctx->out, RESP_C_EMPTY_ARRAY);
