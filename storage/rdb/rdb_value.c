@@ -124,20 +124,32 @@ rdb_save_string(unsigned char *dst, const void *s, size_t len)
 	return n + len;
 }
 
+/*
+ * Appends the DUMP trailer to the n payload bytes at p (room for RDB_DUMP_TRAILER more): the
+ * version, 2 bytes little endian, then the CRC-64 of everything before the CRC. Returns the
+ * new length.
+ */
+static size_t
+put_trailer(unsigned char *p, size_t n, unsigned ver)
+{
+	uint64_t crc;
+
+	p[n++] = ver & 0xff;
+	p[n++] = (unsigned char)(ver >> 8);
+	crc = crc64_update(0, p, n);
+	for (int i = 0; i < 8; i++)
+		p[n++] = (unsigned char)(crc >> (8 * i));
+	return n;
+}
+
 size_t
 rdb_dump_string(unsigned char *dst, const void *s, size_t len)
 {
 	size_t n = 0;
-	uint64_t crc;
 
 	dst[n++] = RDB_TYPE_STRING;
 	n += rdb_save_string(dst + n, s, len);
-	dst[n++] = RDB_VERSION & 0xff;
-	dst[n++] = RDB_VERSION >> 8;
-	crc = crc64_update(0, dst, n);
-	for (int i = 0; i < 8; i++)
-		dst[n++] = (unsigned char)(crc >> (8 * i));
-	return n;
+	return put_trailer(dst, n, RDB_VERSION);
 }
 
 bool
@@ -469,8 +481,6 @@ void
 rdb_dump_obj(struct rdb_buf *b, const struct obj *o)
 {
 	unsigned ver = RDB_VERSION;
-	uint64_t crc;
-	unsigned char *t;
 
 	switch (obj_type(o)) {
 	case OBJ_STRING: {
@@ -502,13 +512,8 @@ rdb_dump_obj(struct rdb_buf *b, const struct obj *o)
 		assert(!"rdb_dump_obj: type without a codec");
 		return;
 	}
-	rdb_buf_put_byte(b, ver & 0xff);
-	rdb_buf_put_byte(b, (unsigned char)(ver >> 8));
-	crc = crc64_update(0, b->p, b->len);
-	t = rdb_buf_reserve(b, 8);
-	for (int i = 0; i < 8; i++)
-		t[i] = (unsigned char)(crc >> (8 * i));
-	b->len += 8;
+	rdb_buf_reserve(b, RDB_DUMP_TRAILER);
+	b->len = put_trailer(b->p, b->len, ver);
 }
 
 enum rdb_restore_result
