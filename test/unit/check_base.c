@@ -1,7 +1,7 @@
 /*
  * check_base: unit tests of storage/base (num.c: Redis' string2ll rules, integer formatting and
  * "%.17g" without printf;
- * mem.c: the allocation wrappers and their per-thread counters).
+ * mem.c: the allocation wrappers and their per-thread counters; sha1.c: FIPS 180 vectors).
  *
  * Number inputs are placed against a PROT_NONE page, so a parser that reads past len faults.
  */
@@ -18,6 +18,7 @@
 
 #include "storage/base/mem.h"
 #include "storage/base/num.h"
+#include "storage/base/sha1.h"
 
 /* A copy of n bytes that ends where a PROT_NONE page starts; release with unguard(). */
 static char *
@@ -471,6 +472,63 @@ START_TEST(mem_used_across_threads)
 }
 END_TEST
 
+/* FIPS 180 / NIST example vectors, and a message fed in every split of two pieces. */
+static const struct {
+	const char *msg;
+	const char *hex;
+} sha1_cases[] = {
+	{ "", "da39a3ee5e6b4b0d3255bfef95601890afd80709" },
+	{ "abc", "a9993e364706816aba3e25717850c26c9cd0d89d" },
+	{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	    "84983e441c3bd26ebaae4aa1f95129e5e54670f1" },
+	{ "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqr"
+	    "lmnopqrsmnopqrstnopqrstu", "a49b2446a02c645bf419f995b67091253a04a259" },
+	{ "return 1", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db" },	/* SCRIPT LOAD on Redis */
+};
+
+START_TEST(sha1_vectors)
+{
+	const char *msg = sha1_cases[_i].msg;
+	size_t n = strlen(msg);
+	char hex[41];
+
+	sha1_hex(msg, n, hex);
+	ck_assert_str_eq(hex, sha1_cases[_i].hex);
+	for (size_t cut = 0; cut <= n; cut++) {
+		struct sha1 s;
+		unsigned char d[20];
+		char h2[41];
+
+		sha1_init(&s);
+		sha1_update(&s, msg, cut);
+		sha1_update(&s, msg + cut, n - cut);
+		sha1_final(&s, d);
+		for (int i = 0; i < 20; i++)
+			snprintf(h2 + 2 * i, 3, "%02x", d[i]);
+		ck_assert_str_eq(h2, sha1_cases[_i].hex);
+	}
+}
+END_TEST
+
+/* One million 'a' in pieces of 1000 bytes (FIPS 180's long message). */
+START_TEST(sha1_million)
+{
+	char piece[1000];
+	unsigned char d[20];
+	char hex[41];
+	struct sha1 s;
+
+	memset(piece, 'a', sizeof piece);
+	sha1_init(&s);
+	for (int i = 0; i < 1000; i++)
+		sha1_update(&s, piece, sizeof piece);
+	sha1_final(&s, d);
+	for (int i = 0; i < 20; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	ck_assert_str_eq(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+}
+END_TEST
+
 static Suite *
 base_suite(void)
 {
@@ -499,6 +557,11 @@ base_suite(void)
 	tcase_add_test(tc, mem_edge_sizes);
 	tcase_add_test_raise_signal(tc, mem_calloc_overflow_aborts, SIGABRT);
 	tcase_add_test(tc, mem_used_across_threads);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sha1");
+	tcase_add_loop_test(tc, sha1_vectors, 0, (int)(sizeof sha1_cases / sizeof sha1_cases[0]));
+	tcase_add_test(tc, sha1_million);
 	suite_add_tcase(s, tc);
 	return s;
 }
