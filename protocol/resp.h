@@ -172,4 +172,62 @@ void resp_add_bignum(struct resp_out *o, const char *p, size_t n);
 #define RESP_C_EMPTY_BULK	"$0\r\n\r\n"
 #define resp_add_const(o, lit) resp_add_raw((o), (lit), sizeof(lit) - 1)
 
+/*
+ * Reading replies (resp_reply.c): the other direction, for the primary's handshake replies
+ * (+PONG, +FULLRESYNC <id> <off>, -ERR ...) and for Lua's redis.call, which turns a handler's
+ * reply back into values. Items are views into the caller's buffer; nothing is allocated.
+ */
+
+/* The type bytes of RESP2 and RESP3 replies. */
+enum resp_type {
+	RESP_T_SIMPLE = '+', RESP_T_ERROR = '-', RESP_T_INT = ':', RESP_T_BULK = '$',
+	RESP_T_ARRAY = '*', RESP_T_NULL = '_', RESP_T_BOOL = '#', RESP_T_DOUBLE = ',',
+	RESP_T_BIGNUM = '(', RESP_T_BLOBERR = '!', RESP_T_VERBATIM = '=', RESP_T_MAP = '%',
+	RESP_T_SET = '~', RESP_T_ATTR = '|', RESP_T_PUSH = '>',
+};
+
+struct resp_item {
+	int type;		/* an enum resp_type */
+	bool null;		/* BULK or ARRAY with length -1 (RESP2 nulls) */
+	const char *str;	/* SIMPLE, ERROR (without '-'), BULK, BLOBERR, BIGNUM, DOUBLE (its
+				   text), VERBATIM (the text after "xxx:"): points into buf */
+	size_t len;		/* bytes at str */
+	int64_t i;		/* INT; BOOL: 1 or 0 */
+	double d;		/* DOUBLE: the value ("inf", "-inf", "nan" accepted as Redis
+				   writes them) */
+	char fmt[4];		/* VERBATIM: its 3-byte format, NUL-terminated */
+	uint64_t n;		/* ARRAY, SET, PUSH: elements that follow; MAP, ATTR: pairs
+				   (2n items) */
+};
+
+/*
+ * Reads the item that starts at buf[*pos] (len bytes in buf; a *pos past len is RESP_ERR).
+ *
+ * Returns RESP_OK with *it filled (fields that do not apply to its type are zero, str is NULL)
+ * and *pos advanced past the item's own bytes: for an aggregate, its header only; the caller
+ * then reads n items, or 2n for MAP and ATTR. An ATTR is not a reply by itself: its pairs are
+ * followed by the item it describes.
+ * Returns RESP_MORE when the item is not complete in buf; *pos unchanged.
+ * Returns RESP_ERR when the bytes are not a valid item; *pos unchanged: an unknown type byte;
+ * a bad number (Redis' strict integers; doubles as "[+-]digits[.digits][(e|E)[+-]digits]",
+ * "inf", "-inf", "nan", "-nan"; bignums as "[+-]digits"); a bool other than t/f; a null with
+ * text; a length below 0, or -1 other than for '$' and '*'; a line holding a lone CR or LF;
+ * a line longer than RESP_INLINE_MAX bytes (numbers: more than 21 bytes, doubles: 384),
+ * complete or not; bulk data not followed by CRLF; a verbatim string whose 4th byte is not ':'.
+ * Bulk lengths are not limited: one that could never fit after *pos in the address space is
+ * RESP_ERR, any other is RESP_MORE until its bytes are there.
+ * *it is unspecified unless RESP_OK.
+ */
+enum resp_status resp_read_item(const char *buf, size_t len, size_t *pos, struct resp_item *it);
+
+/*
+ * Checks that one whole reply (an aggregate with all its elements, nested to any depth,
+ * attributes included) starts at buf[*pos]. Returns RESP_OK with *pos past it, RESP_MORE or
+ * RESP_ERR (as resp_read_item, also when the count of items still to read would pass
+ * UINT64_MAX) with *pos unchanged. Iterative: depth costs no C stack. Each call reads from
+ * *pos again, so a caller waiting for a big reply should call it when more bytes arrived,
+ * not per byte.
+ */
+enum resp_status resp_skip_reply(const char *buf, size_t len, size_t *pos);
+
 #endif

@@ -1,5 +1,5 @@
 /*
- * check_protocol: unit tests of the RESP codec (protocol/resp_parse.c, protocol/resp_write.c).
+ * check_protocol: unit tests of the RESP codec (protocol/resp_parse.c, resp_write.c, resp_reply.c).
  *
  * Parser tests are tables of raw input and the expected outcome, rendered as text: each request
  * as "[arg|arg]", then "!<errstr>" for a protocol error or "~" when bytes are left waiting for
@@ -11,6 +11,10 @@
  *
  * Writer tests encode into a sink whose make_room hands out chunks barely big enough (7 bytes, or
  * what was asked), starting at every offset of a chunk, and compare the bytes with Redis'.
+ * Reply reader tests read every writer's output back (RESP2 and RESP3), random nested replies,
+ * tables of valid and malformed replies, and random or damaged bytes. Each input ends against a
+ * PROT_NONE page, and each is also read cut at every length: a prefix of a valid reply must be
+ * RESP_MORE, and no cut may change the outcome.
  * The harness allocates with libc malloc so that the allocator counters only see the code
  * under test.
  */
@@ -1061,6 +1065,1177 @@ START_TEST(write_no_alloc)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------------------------- */
+/* Reply reader (protocol/resp_reply.c). */
+
+/*
+ * check's ck_assert records every passing check through a pipe; the reader's tests run
+ * millions of checks, so the hot helpers only call into check on failure.
+ */
+#define REQUIRE(cond, ...) do {						\
+	if (!(cond))							\
+		ck_abort_msg(__VA_ARGS__);				\
+} while (0)
+
+static uint64_t rnd_state;
+
+static void
+rnd_seed(uint64_t seed)
+{
+	rnd_state = seed * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
+}
+
+/* xorshift64*: reproducible, and good enough to spread test inputs. */
+static uint64_t
+rnd(void)
+{
+	uint64_t x = rnd_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	rnd_state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+static size_t
+rnd_below(size_t n)
+{
+	return (size_t)(rnd() % n);
+}
+
+/* Junk bytes before every reply the reader is given: *pos starts past them. */
+#define LEAD 3
+
+/*
+ * A buffer whose end touches a PROT_NONE page. Each input is placed to end there, after LEAD
+ * junk bytes, so a read past len faults; one mapping serves many inputs.
+ */
+struct fenced {
+	struct guard g;
+	char *end;
+	size_t cap;
+};
+
+static void
+fenced_init(struct fenced *f, size_t cap)
+{
+	char *zero = calloc(cap, 1);
+
+	ck_assert_ptr_nonnull(zero);
+	f->end = guard_copy(&f->g, zero, cap) + cap;
+	f->cap = cap;
+	free(zero);
+}
+
+static void
+fenced_free(struct fenced *f)
+{
+	guard_free(&f->g);
+}
+
+/* Returns where in[0..n) now starts; the LEAD bytes before it are junk. */
+static char *
+fenced_put(struct fenced *f, const char *in, size_t n)
+{
+	char *start = f->end - n;
+
+	REQUIRE(n + LEAD <= f->cap, "%zu bytes for a buffer of %zu", n, f->cap);
+	memset(start - LEAD, 0xff, LEAD);
+	if (n != 0)
+		memcpy(start, in, n);
+	return start;
+}
+
+enum rop { R_ITEM, R_SKIP };
+
+/*
+ * Runs resp_read_item or resp_skip_reply on the n bytes at start (placed by fenced_put), with
+ * *pos at LEAD, checks the contract on *pos and returns the status; *consumed is the bytes read.
+ */
+static enum resp_status
+run_reader(enum rop op, const char *start, size_t n, size_t *consumed, struct resp_item *it)
+{
+	const char *buf = start - LEAD;
+	size_t pos = LEAD;
+	struct resp_item scratch;
+	enum resp_status st;
+
+	if (op == R_SKIP)
+		st = resp_skip_reply(buf, LEAD + n, &pos);
+	else
+		st = resp_read_item(buf, LEAD + n, &pos, it != NULL ? it : &scratch);
+	if (st == RESP_OK)
+		REQUIRE(pos > LEAD && pos <= LEAD + n, "OK at %zu of %zu", pos - LEAD, n);
+	else
+		REQUIRE((st == RESP_MORE || st == RESP_ERR) && pos == LEAD,
+		    "status %d, pos moved to %zu", (int)st, pos);
+	*consumed = pos - LEAD;
+	return st;
+}
+
+static const char *
+st_name(enum resp_status st)
+{
+	return st == RESP_OK ? "OK" : st == RESP_MORE ? "MORE" : "ERR";
+}
+
+/*
+ * Runs op on in[0..n) and on its prefixes and checks that they agree, whatever the cut: when
+ * the whole gives OK after c bytes, a prefix shorter than c gives MORE and a longer one OK after
+ * c bytes; when the whole gives MORE, so does every prefix; when it gives ERR, prefixes give
+ * MORE up to some length and ERR from there on. Inputs over 4096 bytes get a sample of
+ * prefixes (the first 64, the last 4, 8 between and the one a byte short). Returns the
+ * status of the whole; *consumed its bytes.
+ */
+static enum resp_status
+check_prefix_law(struct fenced *f, enum rop op, const char *in, size_t n, size_t *consumed)
+{
+	enum resp_status whole, st, prev = RESP_MORE;
+	size_t c, ck;
+	char *start;
+
+	start = fenced_put(f, in, n);
+	whole = run_reader(op, start, n, &c, NULL);
+	for (size_t k = 0; k < n; k++) {
+		if (n > 4096 && k >= 64 && n - k > 4 && k % (n / 8) != 0 && k + 1 != c)
+			continue;
+		start = fenced_put(f, in, k);
+		st = run_reader(op, start, k, &ck, NULL);
+		switch (whole) {
+		case RESP_OK:
+			if (k < c)
+				REQUIRE(st == RESP_MORE, "prefix %zu of %zu: %s, want MORE", k, c,
+				    st_name(st));
+			else
+				REQUIRE(st == RESP_OK && ck == c,
+				    "prefix %zu: %s after %zu, want OK after %zu", k, st_name(st),
+				    ck, c);
+			break;
+		case RESP_MORE:
+			REQUIRE(st == RESP_MORE, "prefix %zu of an incomplete input: %s", k,
+			    st_name(st));
+			break;
+		case RESP_ERR:
+			REQUIRE(st != RESP_OK, "prefix %zu of a bad input: OK", k);
+			if (n <= 4096)
+				REQUIRE(!(prev == RESP_ERR && st == RESP_MORE),
+				    "prefix %zu: MORE after a shorter prefix gave ERR", k);
+			break;
+		}
+		prev = st;
+	}
+	*consumed = c;
+	return whole;
+}
+
+/* Appends a rendering of one item: its type byte, then its value, then a space. */
+static void
+render_item(struct sb *out, const struct resp_item *it)
+{
+	char num[32], type = (char)it->type;
+
+	sb_add(out, &type, 1);
+	if (it->null) {
+		sb_str(out, "null ");
+		return;
+	}
+	switch (it->type) {
+	case RESP_T_INT:
+	case RESP_T_BOOL:
+		snprintf(num, sizeof num, "%" PRId64, it->i);
+		sb_str(out, num);
+		break;
+	case RESP_T_ARRAY:
+	case RESP_T_MAP:
+	case RESP_T_SET:
+	case RESP_T_ATTR:
+	case RESP_T_PUSH:
+		snprintf(num, sizeof num, "%" PRIu64, it->n);
+		sb_str(out, num);
+		break;
+	case RESP_T_NULL:
+		break;
+	case RESP_T_VERBATIM:
+		sb_esc(out, it->fmt, strlen(it->fmt));
+		sb_str(out, ":");
+		sb_esc(out, it->str, it->len);
+		break;
+	default:
+		sb_esc(out, it->str, it->len);
+		break;
+	}
+	sb_str(out, " ");
+}
+
+/* Returns true for an aggregate header (a null array is not one); *kids is its item count. */
+static bool
+item_kids(const struct resp_item *it, uint64_t *kids)
+{
+	switch (it->type) {
+	case RESP_T_ARRAY:
+	case RESP_T_SET:
+	case RESP_T_PUSH:
+		*kids = it->n;
+		return !it->null;
+	case RESP_T_MAP:
+	case RESP_T_ATTR:
+		*kids = 2 * it->n;
+		return true;
+	default:
+		*kids = 0;
+		return false;
+	}
+}
+
+#define WALK_DEPTH 64
+
+/*
+ * Reads one reply item by item, as the Lua engine will, and renders it: each item, and the
+ * children of an aggregate between "[ " and "] " (an attribute's pairs too, before the item they
+ * describe). Returns the status; *pos is advanced on RESP_OK only.
+ */
+static enum resp_status
+render_reply(const char *buf, size_t len, size_t *pos, struct sb *out)
+{
+	uint64_t left[WALK_DEPTH], kids;
+	size_t at = *pos;
+	int top = 0;
+
+	left[0] = 1;
+	while (top > 0 || left[0] > 0) {
+		struct resp_item it;
+		enum resp_status st;
+
+		if ((st = resp_read_item(buf, len, &at, &it)) != RESP_OK)
+			return st;
+		render_item(out, &it);
+		if (it.type != RESP_T_ATTR)
+			left[top]--;
+		if (item_kids(&it, &kids)) {
+			sb_str(out, "[ ");
+			if (kids > 0) {
+				REQUIRE(top + 1 < WALK_DEPTH, "deeper than %d", WALK_DEPTH);
+				left[++top] = kids;
+				continue;
+			}
+			sb_str(out, "] ");
+		}
+		while (top > 0 && left[top] == 0) {
+			sb_str(out, "] ");
+			top--;
+		}
+	}
+	*pos = at;
+	return RESP_OK;
+}
+
+/* Valid replies, not all of them ones our writer makes, and how render_reply shows them. */
+struct reply_case {
+	const char *in;
+	size_t n;
+	const char *expect;
+	size_t consumed;	/* bytes of the first reply; 0 for all of in */
+};
+
+#define RV(in, expect) { in, sizeof(in) - 1, expect, 0 }
+#define RVC(in, expect, c) { in, sizeof(in) - 1, expect, c }
+#define REPLID "8de1787ba490483314a4d30f1c628bc5025eb761"
+
+static const struct reply_case reply_cases[] = {
+	/* The primary's handshake replies. */
+	RV("+PONG\r\n", "+PONG "),
+	RV("+OK\r\n", "+OK "),
+	RV("+FULLRESYNC " REPLID " 0\r\n", "+FULLRESYNC " REPLID " 0 "),
+	RV("+CONTINUE\r\n", "+CONTINUE "),
+	RV("+CONTINUE " REPLID "\r\n", "+CONTINUE " REPLID " "),
+	RV("-NOAUTH Authentication required.\r\n", "-NOAUTH Authentication required. "),
+	RV("-ERR Can't SYNC while not connected with my master\r\n",
+	   "-ERR Can't SYNC while not connected with my master "),
+	RVC("+FULLRESYNC " REPLID " 42\r\n$0\r\n\r\n", "+FULLRESYNC " REPLID " 42 ", 57),
+	RVC("+OK\r\n+PONG\r\n", "+OK ", 5),
+	/* Lines: any byte but CR and LF. */
+	RV("+\r\n", "+ "),
+	RV("-\r\n", "- "),
+	RV("+a\0b\t\x80\r\n", "+a\\x00b\\x09\\x80 "),
+	/* Integers. */
+	RV(":0\r\n", ":0 "),
+	RV(":-1\r\n", ":-1 "),
+	RV(":9223372036854775807\r\n", ":9223372036854775807 "),
+	RV(":-9223372036854775808\r\n", ":-9223372036854775808 "),
+	/* Bulks. */
+	RV("$0\r\n\r\n", "$ "),
+	RV("$2\r\n\r\n\r\n", "$\\x0d\\x0a "),
+	RV("$5\r\n\r\r\n\n\r\r\n", "$\\x0d\\x0d\\x0a\\x0a\\x0d "),
+	RV("$-1\r\n", "$null "),
+	RV("!0\r\n\r\n", "! "),
+	RV("!21\r\nSYNTAX invalid syntax\r\n", "!SYNTAX invalid syntax "),
+	RV("=4\r\ntxt:\r\n", "=txt: "),
+	RV("=9\r\nmkd:a\r\nb\r\r\n", "=mkd:a\\x0d\\x0ab\\x0d "),
+	/* RESP3 scalars. */
+	RV("_\r\n", "_ "),
+	RV("#t\r\n", "#1 "),
+	RV("#f\r\n", "#0 "),
+	RV(",1.5\r\n", ",1.5 "),
+	RV(",-0\r\n", ",-0 "),
+	RV(",0\r\n", ",0 "),
+	RV(",+1.5E-3\r\n", ",+1.5E-3 "),
+	RV(",1e+17\r\n", ",1e+17 "),
+	RV(",1.0000000000000001e+300\r\n", ",1.0000000000000001e+300 "),
+	RV(",4.9406564584124654e-324\r\n", ",4.9406564584124654e-324 "),
+	RV(",1e-400\r\n", ",1e-400 "),
+	RV(",inf\r\n", ",inf "),
+	RV(",-inf\r\n", ",-inf "),
+	RV(",nan\r\n", ",nan "),
+	RV(",-nan\r\n", ",-nan "),
+	RV("(0\r\n", "(0 "),
+	RV("(-1\r\n", "(-1 "),
+	RV("(+7\r\n", "(+7 "),
+	RV("(3492890328409238509324850943850943825024385\r\n",
+	   "(3492890328409238509324850943850943825024385 "),
+	/* Aggregates. */
+	RV("*-1\r\n", "*null "),
+	RV("*0\r\n", "*0 [ ] "),
+	RV("%0\r\n", "%0 [ ] "),
+	RV("~0\r\n", "~0 [ ] "),
+	RV(">0\r\n", ">0 [ ] "),
+	RV("*3\r\n$-1\r\n*-1\r\n_\r\n", "*3 [ $null *null _ ] "),
+	RV("*1\r\n*1\r\n*0\r\n", "*1 [ *1 [ *0 [ ] ] ] "),
+	RV("*2\r\n*1\r\n:1\r\n*2\r\n:2\r\n*1\r\n:3\r\n", "*2 [ *1 [ :1 ] *2 [ :2 *1 [ :3 ] ] ] "),
+	RV("%2\r\n+a\r\n:1\r\n+b\r\n%1\r\n:2\r\n~1\r\n#t\r\n",
+	   "%2 [ +a :1 +b %1 [ :2 ~1 [ #1 ] ] ] "),
+	RV(">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$1\r\nx\r\n", ">3 [ $message $ch $x ] "),
+	RVC("*1\r\n:1\r\n:2\r\n", "*1 [ :1 ] ", 8),
+	/* Attributes come before the item they describe. */
+	RV("|1\r\n+ttl\r\n:3\r\n$1\r\nv\r\n", "|1 [ +ttl :3 ] $v "),
+	RV("|0\r\n:1\r\n", "|0 [ ] :1 "),
+	RV("|1\r\n+a\r\n|1\r\n+b\r\n+c\r\n+d\r\n:1\r\n", "|1 [ +a |1 [ +b +c ] +d ] :1 "),
+	RV("*2\r\n|1\r\n+a\r\n+b\r\n:1\r\n:2\r\n", "*2 [ |1 [ +a +b ] :1 :2 ] "),
+	RV("*1\r\n|1\r\n+a\r\n*0\r\n*0\r\n", "*1 [ |1 [ +a *0 [ ] ] *0 [ ] ] "),
+};
+
+/* Bytes that are not one valid reply: resp_skip_reply gives RESP_ERR. */
+struct bad_case {
+	const char *in;
+	size_t n;
+};
+
+#define RB(in) { in, sizeof(in) - 1 }
+
+static const struct bad_case bad_cases[] = {
+	/* Type bytes. */
+	RB("?\r\n"), RB("\r\n"), RB("\n"), RB("x"), RB("\0"), RB(" +OK\r\n"), RB("PING\r\n"),
+	RB("\xff"),
+	/* Line ends. */
+	RB("+a\rb\r\n"), RB("+a\nb\r\n"), RB("+OK\n"), RB("-ERR\r\r\n"), RB("+\r+\r\n"),
+	RB(":1\n"), RB("$1\n"), RB("*1\r*"),
+	/* Integers: Redis' strict syntax and range. */
+	RB(":\r\n"), RB(":abc\r\n"), RB(":01\r\n"), RB(":-0\r\n"), RB(":+1\r\n"), RB(": 1\r\n"),
+	RB(":1 \r\n"), RB(":-\r\n"), RB(":1.0\r\n"), RB(":9223372036854775808\r\n"),
+	RB(":-9223372036854775809\r\n"), RB(":18446744073709551616\r\n"),
+	/* Bulk lengths. */
+	RB("$\r\n"), RB("$x\r\n"), RB("$-2\r\n"), RB("$-1 \r\n"), RB("$01\r\na\r\n"),
+	RB("$+1\r\na\r\n"),
+	RB("$-0\r\n\r\n"), RB("$9223372036854775808\r\n"), RB("$18446744073709551615\r\n"),
+	RB("$-9223372036854775808\r\n"),
+	/* Bulk data not followed by CRLF. */
+	RB("$3\r\nabcd\r\n"), RB("$3\r\nab\r\n\r\n"), RB("$3\r\nabc\n\n"), RB("$3\r\nabc\r\r"),
+	RB("$3\r\nabc\n\r"), RB("$0\r\nx\r\n"), RB("!3\r\nabcX\n"), RB("=5\r\ntxt:ab\r\n"),
+	/* Nulls only where RESP2 has them. */
+	RB("!-1\r\n"), RB("=-1\r\n"), RB("%-1\r\n"), RB("~-1\r\n"), RB(">-1\r\n"), RB("|-1\r\n"),
+	RB("*-2\r\n"), RB("*x\r\n"), RB("*\r\n"), RB("%01\r\n"), RB("*-9223372036854775808\r\n"),
+	/* Verbatim strings. */
+	RB("=0\r\n\r\n"), RB("=3\r\ntxt\r\n"), RB("=4\r\ntxtX\r\n"), RB("=5\r\ntxt;a\r\n"),
+	/* Null, bool. */
+	RB("_x\r\n"), RB("_ \r\n"), RB("_0\r\n"), RB("#\r\n"), RB("#x\r\n"), RB("#tt\r\n"),
+	RB("#T\r\n"), RB("#1\r\n"), RB("#true\r\n"),
+	/* Doubles. */
+	RB(",\r\n"), RB(",abc\r\n"), RB(",1.\r\n"), RB(",.5\r\n"), RB(",1e\r\n"), RB(",1e+\r\n"),
+	RB(",0x10\r\n"), RB(",inF\r\n"), RB(",Inf\r\n"), RB(",infinity\r\n"), RB(",+inf\r\n"),
+	RB(",NAN\r\n"), RB(",nan(1)\r\n"), RB(",1e999\r\n"), RB(",-1e999\r\n"), RB(", 1\r\n"),
+	RB(",1 \r\n"), RB(",--1\r\n"), RB(",1.5.5\r\n"), RB(",1e5.5\r\n"), RB(",-\r\n"),
+	RB(",+\r\n"), RB(",1,5\r\n"), RB(",1\0\r\n"),
+	/* Big numbers. */
+	RB("(\r\n"), RB("(-\r\n"), RB("(+\r\n"), RB("(12a\r\n"), RB("(1.5\r\n"), RB("(--1\r\n"),
+	RB("( 1\r\n"),
+	/* A bad item inside an aggregate. */
+	RB("*2\r\n:1\r\n?"), RB("*2\r\n:1\r\n:x\r\n"), RB("%1\r\n+a\r\n$-2\r\n"),
+	RB("*1\r\n*1\r\n*1\r\n#x\r\n"), RB("|1\r\n+a\r\n+b\r\n\r\n"), RB("~1\r\n=1\r\nx\r\n"),
+	RB("*3\r\n:1\r\n:2\r\n:3\n"),
+	/* More items than a 64-bit count can hold. */
+	RB("%9223372036854775807\r\n%9223372036854775807\r\n"),
+	RB("*9223372036854775807\r\n*9223372036854775807\r\n*9223372036854775807\r\n"),
+	RB("|9223372036854775807\r\n|9223372036854775807\r\n"),
+};
+
+START_TEST(reply_valid)
+{
+	const struct reply_case *c = &reply_cases[_i];
+	size_t want = c->consumed ? c->consumed : c->n, got, pos = LEAD;
+	struct fenced f;
+	struct sb r = { 0 };
+	char *start;
+
+	fenced_init(&f, c->n + LEAD);
+	ck_assert_msg(check_prefix_law(&f, R_SKIP, c->in, c->n, &got) == RESP_OK,
+	    "case %d: skip not OK", _i);
+	ck_assert_uint_eq(got, want);
+	ck_assert_int_eq(check_prefix_law(&f, R_ITEM, c->in, c->n, &got), RESP_OK);
+	ck_assert_uint_le(got, want);
+	start = fenced_put(&f, c->in, c->n);
+	ck_assert_int_eq(render_reply(start - LEAD, LEAD + c->n, &pos, &r), RESP_OK);
+	ck_assert_uint_eq(pos - LEAD, want);
+	ck_assert_msg(strcmp(r.p, c->expect) == 0, "case %d: got \"%s\", want \"%s\"", _i, r.p,
+	    c->expect);
+	sb_free(&r);
+	fenced_free(&f);
+}
+END_TEST
+
+START_TEST(reply_bad)
+{
+	const struct bad_case *c = &bad_cases[_i];
+	struct fenced f;
+	struct sb r = { 0 };
+	size_t got, pos = LEAD;
+	char *start;
+
+	fenced_init(&f, c->n + LEAD);
+	ck_assert_msg(check_prefix_law(&f, R_SKIP, c->in, c->n, &got) == RESP_ERR,
+	    "case %d: skip not ERR", _i);
+	/* The first item alone may be fine; the law must hold all the same. */
+	check_prefix_law(&f, R_ITEM, c->in, c->n, &got);
+	/* The walk counts no items, so a count past UINT64_MAX is MORE to it. */
+	start = fenced_put(&f, c->in, c->n);
+	ck_assert_int_ne(render_reply(start - LEAD, LEAD + c->n, &pos, &r), RESP_OK);
+	ck_assert_uint_eq(pos, LEAD);
+	sb_free(&r);
+	fenced_free(&f);
+}
+END_TEST
+
+/* Lines around their length limits: head, count fill bytes, tail. */
+struct line_case {
+	const char *head;
+	char fill;
+	size_t count;
+	const char *tail;
+	enum resp_status want;
+};
+
+static const struct line_case line_cases[] = {
+	{ "+", 'a', RESP_INLINE_MAX, "\r\n", RESP_OK },
+	{ "+", 'a', RESP_INLINE_MAX, "\r", RESP_MORE },
+	{ "+", 'a', RESP_INLINE_MAX, "", RESP_MORE },
+	{ "+", 'a', RESP_INLINE_MAX + 1, "", RESP_ERR },
+	{ "+", 'a', RESP_INLINE_MAX + 1, "\r\n", RESP_ERR },
+	{ "-", 'e', RESP_INLINE_MAX, "\r\n", RESP_OK },
+	{ "-", 'e', RESP_INLINE_MAX + 1, "\r\n", RESP_ERR },
+	{ "(", '7', RESP_INLINE_MAX, "\r\n", RESP_OK },
+	{ "(-", '7', RESP_INLINE_MAX - 1, "\r\n", RESP_OK },
+	{ "(", '7', RESP_INLINE_MAX + 1, "", RESP_ERR },
+	{ ":", '1', 19, "\r\n", RESP_OK },
+	{ ":", '1', 21, "", RESP_MORE },
+	{ ":", '1', 22, "", RESP_ERR },
+	{ ":-", '1', 21, "", RESP_ERR },
+	{ "$", '1', 22, "", RESP_ERR },
+	{ "*", '1', 22, "", RESP_ERR },
+	{ "%", '1', 22, "", RESP_ERR },
+	{ "=", '1', 22, "", RESP_ERR },
+	{ "#", 't', 22, "", RESP_ERR },
+	{ "_", ' ', 22, "", RESP_ERR },
+	{ ",0.", '0', 382, "\r\n", RESP_OK },
+	{ ",0.", '0', 382, "", RESP_MORE },
+	{ ",0.", '0', 383, "", RESP_ERR },
+	{ ",0.", '0', 383, "\r\n", RESP_ERR },
+	{ ",1e-", '0', 380, "1\r\n", RESP_OK },
+	/* A bulk's data is not a line: no limit but its length. */
+	{ "$100000\r\n", '\n', 100000, "\r\n", RESP_OK },
+	{ "$100000\r\n", 'x', 100000, "\r", RESP_MORE },
+};
+
+START_TEST(reply_line_limits)
+{
+	const struct line_case *c = &line_cases[_i];
+	struct sb in = { 0 };
+	struct fenced f;
+	struct resp_item it;
+	size_t got;
+	char *start;
+
+	sb_str(&in, c->head);
+	sb_rep(&in, c->fill, c->count);
+	sb_str(&in, c->tail);
+	fenced_init(&f, in.len + LEAD);
+	ck_assert_msg(check_prefix_law(&f, R_ITEM, in.p, in.len, &got) == c->want,
+	    "case %d: want %s", _i, st_name(c->want));
+	ck_assert_int_eq(check_prefix_law(&f, R_SKIP, in.p, in.len, &got), c->want);
+	if (c->want == RESP_OK) {
+		ck_assert_uint_eq(got, in.len);
+		start = fenced_put(&f, in.p, in.len);
+		ck_assert_int_eq(run_reader(R_ITEM, start, in.len, &got, &it), RESP_OK);
+		/* The text runs up to the final CRLF. */
+		if (it.type != RESP_T_INT)
+			ck_assert_ptr_eq(it.str + it.len, start + in.len - 2);
+	}
+	sb_free(&in);
+	fenced_free(&f);
+}
+END_TEST
+
+/* Lengths and counts no buffer can hold: never OK, never a wrapped position. */
+#define BIG_MORE (SIZE_MAX > (uint64_t)INT64_MAX ? RESP_MORE : RESP_ERR)
+
+struct huge_case {
+	const char *in;
+	size_t n;
+	enum resp_status item, skip;
+	uint64_t count;		/* the item's n when item is OK */
+};
+
+#define RH(in, item, skip, count) { in, sizeof(in) - 1, item, skip, count }
+
+static const struct huge_case huge_cases[] = {
+	RH("$9223372036854775807\r\nabc", BIG_MORE, BIG_MORE, 0),
+	RH("$9223372036854775806\r\n\r\n", BIG_MORE, BIG_MORE, 0),
+	RH("!9223372036854775807\r\n", BIG_MORE, BIG_MORE, 0),
+	RH("=9223372036854775807\r\ntxt:", BIG_MORE, BIG_MORE, 0),
+	RH("$9223372036854775808\r\n", RESP_ERR, RESP_ERR, 0),
+	RH("*9223372036854775807\r\n:1\r\n", RESP_OK, RESP_MORE, INT64_MAX),
+	RH("%9223372036854775807\r\n", RESP_OK, RESP_MORE, INT64_MAX),
+	RH("|9223372036854775807\r\n", RESP_OK, RESP_MORE, INT64_MAX),
+	RH("~9223372036854775807\r\n>9223372036854775807\r\n", RESP_OK, RESP_MORE, INT64_MAX),
+	RH("*9223372036854775807\r\n*9223372036854775807\r\n", RESP_OK, RESP_MORE, INT64_MAX),
+	RH("%9223372036854775807\r\n*9223372036854775807\r\n", RESP_OK, RESP_ERR, INT64_MAX),
+	RH("*9223372036854775808\r\n", RESP_ERR, RESP_ERR, 0),
+};
+
+START_TEST(reply_huge)
+{
+	const struct huge_case *c = &huge_cases[_i];
+	struct fenced f;
+	struct resp_item it;
+	size_t got;
+	char *start;
+
+	fenced_init(&f, c->n + LEAD);
+	ck_assert_msg(check_prefix_law(&f, R_ITEM, c->in, c->n, &got) == c->item,
+	    "case %d: item %s", _i, st_name(c->item));
+	ck_assert_msg(check_prefix_law(&f, R_SKIP, c->in, c->n, &got) == c->skip,
+	    "case %d: skip %s", _i, st_name(c->skip));
+	if (c->item == RESP_OK) {
+		start = fenced_put(&f, c->in, c->n);
+		ck_assert_int_eq(run_reader(R_ITEM, start, c->n, &got, &it), RESP_OK);
+		ck_assert_uint_eq(it.n, c->count);
+		ck_assert(!it.null);
+	}
+	fenced_free(&f);
+}
+END_TEST
+
+/* *pos at or past len, an empty buffer. */
+START_TEST(reply_positions)
+{
+	const char *buf = "+OK\r\n:1\r\n";
+	struct resp_item it;
+	size_t pos;
+
+	pos = 0;
+	ck_assert_int_eq(resp_read_item(NULL, 0, &pos, &it), RESP_MORE);
+	ck_assert_int_eq(resp_skip_reply(NULL, 0, &pos), RESP_MORE);
+	ck_assert_uint_eq(pos, 0);
+	pos = 9;
+	ck_assert_int_eq(resp_read_item(buf, 9, &pos, &it), RESP_MORE);
+	ck_assert_int_eq(resp_skip_reply(buf, 9, &pos), RESP_MORE);
+	ck_assert_uint_eq(pos, 9);
+	pos = 10;
+	ck_assert_int_eq(resp_read_item(buf, 9, &pos, &it), RESP_ERR);
+	ck_assert_int_eq(resp_skip_reply(buf, 9, &pos), RESP_ERR);
+	ck_assert_uint_eq(pos, 10);
+	/* Two replies in a row, then nothing. */
+	pos = 0;
+	ck_assert_int_eq(resp_skip_reply(buf, 9, &pos), RESP_OK);
+	ck_assert_uint_eq(pos, 5);
+	ck_assert_int_eq(resp_read_item(buf, 9, &pos, &it), RESP_OK);
+	ck_assert_int_eq(it.type, RESP_T_INT);
+	ck_assert_int_eq(it.i, 1);
+	ck_assert_uint_eq(pos, 9);
+	ck_assert_int_eq(resp_skip_reply(buf, 9, &pos), RESP_MORE);
+	ck_assert_uint_eq(pos, 9);
+}
+END_TEST
+
+/* Checks every field of got against want; bytes at str are compared, NaNs match NaNs. */
+static void
+assert_item(const struct resp_item *got, const struct resp_item *want, const char *what,
+    size_t idx)
+{
+	ck_assert_msg(got->type == want->type, "%s %zu: type '%c', want '%c'", what, idx,
+	    got->type, want->type);
+	ck_assert_msg(got->null == want->null, "%s %zu: null %d", what, idx, got->null);
+	ck_assert_msg(got->len == want->len, "%s %zu: len %zu, want %zu", what, idx, got->len,
+	    want->len);
+	if (want->str == NULL)
+		ck_assert_msg(got->str == NULL, "%s %zu: str set", what, idx);
+	else
+		ck_assert_msg(got->str != NULL && memcmp(got->str, want->str, want->len) == 0,
+		    "%s %zu: str differs", what, idx);
+	ck_assert_msg(got->i == want->i, "%s %zu: i %" PRId64 ", want %" PRId64, what, idx,
+	    got->i, want->i);
+	if (isnan(want->d))
+		ck_assert_msg(isnan(got->d), "%s %zu: d not NaN", what, idx);
+	else
+		ck_assert_msg(memcmp(&got->d, &want->d, sizeof got->d) == 0,
+		    "%s %zu: d %.17g, want %.17g", what, idx, got->d, want->d);
+	ck_assert_msg(memcmp(got->fmt, want->fmt, sizeof got->fmt) == 0, "%s %zu: fmt \"%s\"",
+	    what, idx, got->fmt);
+	ck_assert_msg(got->n == want->n, "%s %zu: n %" PRIu64 ", want %" PRIu64, what, idx,
+	    got->n, want->n);
+}
+
+/* A writer's reply in out[0..len), and the item it must read back as. */
+struct written {
+	struct sb out;
+	struct sb text;		/* bytes want.str points to */
+	struct resp_item want;
+	size_t item_len;	/* bytes of the first item */
+	enum resp_status status;	/* what reading it must give */
+};
+
+/* Writes one write_cases row in protocol proto and works out what a reader must see. */
+static bool
+write_and_expect(const struct write_case *c, int proto, struct written *w)
+{
+	struct resp_item *e = &w->want;
+	struct sink s;
+	const char *t;
+	uint64_t kids;
+
+	memset(w, 0, sizeof *w);
+	if (c->op == W_RAW)
+		return false;
+	sink_init_flat(&s, proto, 4096);
+	run_write(&s.o, c);
+	w->out = *sink_finish(&s);
+	w->status = RESP_OK;
+	switch (c->op) {
+	case W_RAW:
+		break;
+	case W_CONST_OK:
+		e->type = RESP_T_SIMPLE;
+		sb_str(&w->text, "OK");
+		break;
+	case W_SIMPLE:
+		e->type = RESP_T_SIMPLE;
+		sb_add(&w->text, c->s, c->n);
+		break;
+	case W_ERROR:
+		e->type = RESP_T_ERROR;
+		for (size_t k = 0; k < c->n; k++)
+			sb_add(&w->text, c->s[k] == '\r' || c->s[k] == '\n' ? " " : c->s + k, 1);
+		break;
+	case W_INT:
+		e->type = RESP_T_INT;
+		e->i = c->i;
+		break;
+	case W_BULK:
+		e->type = RESP_T_BULK;
+		sb_add(&w->text, c->s, c->n);
+		break;
+	case W_BULK_I64: {
+		char num[32];
+
+		e->type = RESP_T_BULK;
+		snprintf(num, sizeof num, "%" PRId64, c->i);
+		sb_str(&w->text, num);
+		break;
+	}
+	case W_BULK_HDR:
+		if (c->n > (size_t)INT64_MAX) {
+			w->status = RESP_ERR;
+			break;
+		}
+		e->type = RESP_T_BULK;
+		sb_rep(&w->text, 'x', c->n);
+		sb_add(&w->out, w->text.p, c->n);
+		sb_str(&w->out, "\r\n");
+		break;
+	case W_NULL:
+		e->type = proto == 3 ? RESP_T_NULL : RESP_T_BULK;
+		e->null = proto != 3;
+		break;
+	case W_NULL_ARRAY:
+		e->type = proto == 3 ? RESP_T_NULL : RESP_T_ARRAY;
+		e->null = proto != 3;
+		break;
+	case W_ARRAY:
+		e->type = RESP_T_ARRAY;
+		e->n = c->n;
+		break;
+	case W_MAP:
+		e->type = proto == 3 ? RESP_T_MAP : RESP_T_ARRAY;
+		e->n = proto == 3 ? c->n : 2 * c->n;
+		break;
+	case W_SET:
+		e->type = proto == 3 ? RESP_T_SET : RESP_T_ARRAY;
+		e->n = c->n;
+		break;
+	case W_PUSH:
+		e->type = proto == 3 ? RESP_T_PUSH : RESP_T_ARRAY;
+		e->n = c->n;
+		break;
+	case W_DOUBLE:
+		/* The text is the writer's business (write_exact); the reader must point at it. */
+		if (proto == 3) {
+			e->type = RESP_T_DOUBLE;
+			e->d = c->d;
+			sb_add(&w->text, w->out.p + 1, w->out.len - 3);
+		} else {
+			e->type = RESP_T_BULK;
+			t = strstr(w->out.p, "\r\n") + 2;
+			sb_add(&w->text, t, w->out.len - (size_t)(t - w->out.p) - 2);
+		}
+		break;
+	case W_BOOL:
+		e->type = proto == 3 ? RESP_T_BOOL : RESP_T_INT;
+		e->i = c->i != 0;
+		break;
+	case W_VERBATIM:
+		e->type = proto == 3 ? RESP_T_VERBATIM : RESP_T_BULK;
+		if (proto == 3)
+			snprintf(e->fmt, sizeof e->fmt, "%-3.3s", c->fmt);
+		sb_add(&w->text, c->s, c->n);
+		break;
+	case W_BIGNUM:
+		e->type = proto == 3 ? RESP_T_BIGNUM : RESP_T_BULK;
+		sb_add(&w->text, c->s, c->n);
+		break;
+	}
+	sb_add(&w->text, "", 0);
+	if (e->type != RESP_T_INT && e->type != RESP_T_BOOL && e->type != RESP_T_NULL &&
+	    !e->null && !item_kids(e, &kids)) {
+		e->str = w->text.p;
+		e->len = w->text.len;
+	}
+	w->item_len = w->out.len;
+	/* An aggregate's header is followed by its items. */
+	if (item_kids(e, &kids)) {
+		for (uint64_t k = 0; k < kids; k++)
+			sb_str(&w->out, ":7\r\n");
+	}
+	return true;
+}
+
+static void
+written_free(struct written *w)
+{
+	sb_free(&w->out);
+	sb_free(&w->text);
+}
+
+/* Every writer, in RESP2 and RESP3, read back item by item and as a whole, cut anywhere. */
+START_TEST(reply_round_trip)
+{
+	const struct write_case *c = &write_cases[_i];
+
+	for (int proto = 2; proto <= 3; proto++) {
+		struct written w;
+		struct fenced f;
+		struct resp_item it;
+		size_t got;
+		char *start;
+
+		if (!write_and_expect(c, proto, &w))
+			continue;
+		fenced_init(&f, w.out.len + LEAD);
+		ck_assert_msg(check_prefix_law(&f, R_ITEM, w.out.p, w.out.len, &got) == w.status,
+		    "case %d proto %d: item not %s", _i, proto, st_name(w.status));
+		/* A million array items: their cuts cost much and tell nothing new. */
+		if (w.out.len - w.item_len <= 65536) {
+			ck_assert_int_eq(check_prefix_law(&f, R_SKIP, w.out.p, w.out.len, &got),
+			    w.status);
+		} else {
+			start = fenced_put(&f, w.out.p, w.out.len);
+			ck_assert_int_eq(run_reader(R_SKIP, start, w.out.len, &got, NULL),
+			    w.status);
+		}
+		if (w.status == RESP_OK) {
+			ck_assert_uint_eq(got, w.out.len);
+			start = fenced_put(&f, w.out.p, w.out.len);
+			ck_assert_int_eq(run_reader(R_ITEM, start, w.out.len, &got, &it), RESP_OK);
+			ck_assert_uint_eq(got, w.item_len);
+			assert_item(&it, &w.want, proto == 2 ? "RESP2 case" : "RESP3 case",
+			    (size_t)_i);
+			/* Views point at the reply's own bytes. */
+			if (it.str != NULL)
+				ck_assert(it.str >= start && it.str + it.len <= start + w.item_len);
+			if (c->op == W_DOUBLE && proto == 2)
+				ck_assert(isnan(c->d) ? isnan(strtod(it.str, NULL)) :
+				    strtod(it.str, NULL) == c->d);
+		}
+		fenced_free(&f);
+		written_free(&w);
+	}
+}
+END_TEST
+
+/* Random values through the writers and back: integers, doubles, binary strings. */
+START_TEST(reply_round_trip_random)
+{
+	struct sink s;
+	struct resp_item it;
+	char bytes[300];
+
+	rnd_seed(7);
+	for (int k = 0; k < 5000; k++) {
+		int proto = 2 + (k & 1);
+		int64_t v = (int64_t)rnd() >> rnd_below(64);
+		uint64_t bits = rnd();
+		double d;
+		size_t n = rnd_below(sizeof bytes), pos = 0, skip = 0;
+		struct sb *out;
+
+		memcpy(&d, &bits, sizeof d);
+		if (isnan(d))
+			d = (double)v;
+		for (size_t b = 0; b < n; b++)
+			bytes[b] = "\r\n\0$*:+-x"[rnd_below(9)];
+		sink_init(&s, proto, 0, 0);
+		resp_add_int(&s.o, v);
+		resp_add_double(&s.o, d);
+		resp_add_bulk(&s.o, bytes, n);
+		resp_add_verbatim(&s.o, "txt", bytes, n);
+		resp_add_bulk_i64(&s.o, v);
+		out = sink_finish(&s);
+
+		ck_assert_int_eq(resp_read_item(out->p, out->len, &pos, &it), RESP_OK);
+		ck_assert_int_eq(it.type, RESP_T_INT);
+		ck_assert_int_eq(it.i, v);
+		ck_assert_int_eq(resp_read_item(out->p, out->len, &pos, &it), RESP_OK);
+		if (proto == 3) {
+			ck_assert_int_eq(it.type, RESP_T_DOUBLE);
+			ck_assert_msg(memcmp(&it.d, &d, sizeof d) == 0, "%.17g read as %.17g", d,
+			    it.d);
+		} else {
+			char text[64];
+
+			ck_assert_int_eq(it.type, RESP_T_BULK);
+			ck_assert_uint_lt(it.len, sizeof text);
+			memcpy(text, it.str, it.len);
+			text[it.len] = '\0';
+			ck_assert(strtod(text, NULL) == d);
+		}
+		ck_assert_int_eq(resp_read_item(out->p, out->len, &pos, &it), RESP_OK);
+		ck_assert_int_eq(it.type, RESP_T_BULK);
+		ck_assert_uint_eq(it.len, n);
+		ck_assert_mem_eq(it.str, bytes, n);
+		ck_assert_int_eq(resp_read_item(out->p, out->len, &pos, &it), RESP_OK);
+		ck_assert_int_eq(it.type, proto == 3 ? RESP_T_VERBATIM : RESP_T_BULK);
+		ck_assert_str_eq(it.fmt, proto == 3 ? "txt" : "");
+		ck_assert_uint_eq(it.len, n);
+		ck_assert_mem_eq(it.str, bytes, n);
+		ck_assert_int_eq(resp_read_item(out->p, out->len, &pos, &it), RESP_OK);
+		ck_assert_int_eq(it.type, RESP_T_BULK);
+		ck_assert_int_eq(strtoll(it.str, NULL, 10), v);
+		ck_assert_uint_eq(pos, out->len);
+		/* Five replies in a row. */
+		for (int r = 0; r < 5; r++)
+			ck_assert_int_eq(resp_skip_reply(out->p, out->len, &skip), RESP_OK);
+		ck_assert_uint_eq(skip, out->len);
+		sb_free(out);
+	}
+}
+END_TEST
+
+#define GEN_DEPTH 6
+
+/*
+ * Writes a random reply with the writers (attributes raw, in RESP3) and appends to want how
+ * render_reply must show it.
+ */
+static void
+gen_reply(struct resp_out *o, struct sb *want, int depth)
+{
+	bool p3 = o->proto == 3;
+	char num[64], bytes[24];
+	size_t n, kids;
+
+	if (p3 && rnd_below(12) == 0) {
+		resp_add_raw(o, "|1\r\n", 4);
+		sb_str(want, "|1 [ ");
+		gen_reply(o, want, GEN_DEPTH);
+		gen_reply(o, want, depth + 1);
+		sb_str(want, "] ");
+	}
+	switch (rnd_below(depth >= GEN_DEPTH ? 9 : 14)) {
+	case 0:
+		resp_add_const(o, RESP_C_OK);
+		sb_str(want, "+OK ");
+		break;
+	case 1:
+		resp_add_error(o, "ERR x\ny", 7);
+		sb_str(want, "-ERR x y ");
+		break;
+	case 2: {
+		int64_t v = (int64_t)rnd() >> rnd_below(64);
+
+		resp_add_int(o, v);
+		snprintf(num, sizeof num, ":%" PRId64 " ", v);
+		sb_str(want, num);
+		break;
+	}
+	case 3:
+		n = rnd_below(sizeof bytes);
+		for (size_t b = 0; b < n; b++)
+			bytes[b] = (char)rnd();
+		resp_add_bulk(o, bytes, n);
+		sb_str(want, "$");
+		sb_esc(want, bytes, n);
+		sb_str(want, " ");
+		break;
+	case 4:
+		if (rnd_below(2)) {
+			resp_add_null(o);
+			sb_str(want, p3 ? "_ " : "$null ");
+		} else {
+			resp_add_null_array(o);
+			sb_str(want, p3 ? "_ " : "*null ");
+		}
+		break;
+	case 5:
+		n = rnd_below(2);
+		resp_add_bool(o, n != 0);
+		sb_str(want, p3 ? (n ? "#1 " : "#0 ") : (n ? ":1 " : ":0 "));
+		break;
+	case 6: {
+		int v = (int)rnd_below(2001) - 1000;
+
+		resp_add_double(o, v);
+		snprintf(num, sizeof num, "%c%d ", p3 ? ',' : '$', v);
+		sb_str(want, num);
+		break;
+	}
+	case 7:
+		resp_add_verbatim(o, "mkd", "a\r\nb", 4);
+		sb_str(want, p3 ? "=mkd:a\\x0d\\x0ab " : "$a\\x0d\\x0ab ");
+		break;
+	case 8:
+		resp_add_bignum(o, "-1234567890123456789012", 23);
+		sb_str(want, p3 ? "(-1234567890123456789012 " : "$-1234567890123456789012 ");
+		break;
+	default:
+		n = rnd_below(4);
+		switch (rnd_below(4)) {
+		case 0:
+			resp_add_array(o, n);
+			snprintf(num, sizeof num, "*%zu [ ", n);
+			kids = n;
+			break;
+		case 1:
+			resp_add_map(o, n);
+			snprintf(num, sizeof num, "%c%zu [ ", p3 ? '%' : '*', p3 ? n : 2 * n);
+			kids = 2 * n;
+			break;
+		case 2:
+			resp_add_set(o, n);
+			snprintf(num, sizeof num, "%c%zu [ ", p3 ? '~' : '*', n);
+			kids = n;
+			break;
+		default:
+			resp_add_push(o, n);
+			snprintf(num, sizeof num, "%c%zu [ ", p3 ? '>' : '*', n);
+			kids = n;
+			break;
+		}
+		sb_str(want, num);
+		for (size_t k = 0; k < kids; k++)
+			gen_reply(o, want, depth + 1);
+		sb_str(want, "] ");
+		break;
+	}
+}
+
+/* Random nested replies: read item by item they show what was written; whole, cut anywhere. */
+START_TEST(reply_nested)
+{
+	rnd_seed(11);
+	for (int k = 0; k < 400; k++) {
+		struct sink s;
+		struct sb want = { 0 }, got = { 0 }, *out;
+		struct fenced f;
+		size_t pos = LEAD, c;
+		char *start;
+
+		sink_init(&s, 2 + (k & 1), 0, 0);
+		gen_reply(&s.o, &want, 0);
+		/* A second reply behind it must be left alone. */
+		resp_add_const(&s.o, RESP_C_PONG);
+		out = sink_finish(&s);
+		fenced_init(&f, out->len + LEAD);
+		start = fenced_put(&f, out->p, out->len);
+		ck_assert_int_eq(render_reply(start - LEAD, LEAD + out->len, &pos, &got), RESP_OK);
+		ck_assert_msg(strcmp(got.p, want.p) == 0, "tree %d:\n got %s\nwant %s", k, got.p,
+		    want.p);
+		ck_assert_uint_eq(pos - LEAD, out->len - 7);
+		ck_assert_int_eq(check_prefix_law(&f, R_SKIP, out->p, out->len, &c), RESP_OK);
+		ck_assert_uint_eq(c, out->len - 7);
+		fenced_free(&f);
+		sb_free(out);
+		sb_free(&want);
+		sb_free(&got);
+	}
+}
+END_TEST
+
+/* Nesting far deeper than any C stack would take, read in constant stack. */
+START_TEST(reply_deep)
+{
+	static const char *const heads[] = { "*1\r\n", "%1\r\n:1\r\n", "|1\r\n+a\r\n+b\r\n~1\r\n" };
+	size_t depth = 100000;
+
+	for (size_t h = 0; h < sizeof heads / sizeof heads[0]; h++) {
+		struct sb in = { 0 };
+		struct fenced f;
+		size_t got, body;
+		char *start;
+
+		for (size_t k = 0; k < depth; k++)
+			sb_str(&in, heads[h]);
+		body = in.len;
+		sb_str(&in, "_\r\n");
+		fenced_init(&f, in.len + LEAD);
+		start = fenced_put(&f, in.p, in.len);
+		ck_assert_int_eq(run_reader(R_SKIP, start, in.len, &got, NULL), RESP_OK);
+		ck_assert_uint_eq(got, in.len);
+		start = fenced_put(&f, in.p, in.len - 1);
+		ck_assert_int_eq(run_reader(R_SKIP, start, in.len - 1, &got, NULL), RESP_MORE);
+		start = fenced_put(&f, in.p, body / 2);
+		ck_assert_int_eq(run_reader(R_SKIP, start, body / 2, &got, NULL), RESP_MORE);
+		/* The innermost item broken: an error, however deep. */
+		in.p[body + 1] = 'x';
+		start = fenced_put(&f, in.p, in.len);
+		ck_assert_int_eq(run_reader(R_SKIP, start, in.len, &got, NULL), RESP_ERR);
+		fenced_free(&f);
+		sb_free(&in);
+	}
+}
+END_TEST
+
+/* Bytes for fuzzing: reply syntax is likelier than noise. */
+static char
+fuzz_byte(void)
+{
+	static const char alphabet[] = "+-:$*_#,(!=%~|>\r\n\r\n0123456789-.etfainx:\0";
+
+	return rnd_below(8) == 0 ? (char)rnd() : alphabet[rnd_below(sizeof alphabet)];
+}
+
+/*
+ * Reads in[0..n) with both functions and checks they agree with each other and across cuts:
+ * resp_skip_reply and an item-by-item walk must give the same status and length.
+ */
+static void
+fuzz_one(struct fenced *f, const char *in, size_t n)
+{
+	enum resp_status st, walk;
+	struct sb r = { 0 };
+	size_t c, pos = LEAD;
+	char *start;
+
+	check_prefix_law(f, R_ITEM, in, n, &c);
+	st = check_prefix_law(f, R_SKIP, in, n, &c);
+	start = fenced_put(f, in, n);
+	walk = render_reply(start - LEAD, LEAD + n, &pos, &r);
+	/* Only skip counts items, so only skip sees a count past UINT64_MAX. */
+	REQUIRE(walk == st || (st == RESP_ERR && walk == RESP_MORE), "skip %s, walk %s",
+	    st_name(st), st_name(walk));
+	REQUIRE(pos == LEAD + (st == RESP_OK ? c : 0), "walk stopped at %zu", pos - LEAD);
+	sb_free(&r);
+}
+
+/* Random bytes: any status, but never a read out of bounds, and the laws above hold. */
+START_TEST(reply_fuzz_random)
+{
+	struct fenced f;
+	char in[48];
+
+	rnd_seed(13);
+	fenced_init(&f, sizeof in + LEAD);
+	for (int k = 0; k < 20000; k++) {
+		size_t n = rnd_below(sizeof in);
+
+		for (size_t b = 0; b < n; b++)
+			in[b] = fuzz_byte();
+		fuzz_one(&f, in, n);
+	}
+	fenced_free(&f);
+}
+END_TEST
+
+/* Valid replies with a few bytes changed, then cut at random. */
+START_TEST(reply_fuzz_mutate)
+{
+	rnd_seed(17);
+	for (int k = 0; k < 2000; k++) {
+		struct sink s;
+		struct sb want = { 0 }, *out;
+		struct fenced f;
+		size_t edits = 1 + rnd_below(3);
+
+		sink_init(&s, 2 + (k & 1), 0, 0);
+		gen_reply(&s.o, &want, 2);
+		out = sink_finish(&s);
+		for (size_t e = 0; e < edits && out->len > 0; e++) {
+			size_t at = rnd_below(out->len);
+
+			switch (rnd_below(3)) {
+			case 0:
+				out->p[at] = fuzz_byte();
+				break;
+			case 1:
+				/* Drop a byte. */
+				memmove(out->p + at, out->p + at + 1, out->len - at - 1);
+				out->len--;
+				break;
+			default:
+				out->p[at] = (char)(out->p[at] + 1);
+				break;
+			}
+		}
+		if (out->len > 0 && rnd_below(4) == 0)
+			out->len = rnd_below(out->len);
+		if (out->len > 512)
+			out->len = 512;
+		fenced_init(&f, out->len + LEAD);
+		fuzz_one(&f, out->p, out->len);
+		fenced_free(&f);
+		sb_free(out);
+		sb_free(&want);
+	}
+}
+END_TEST
+
+/* Reading allocates nothing. */
+START_TEST(reply_no_alloc)
+{
+	struct mem_counters before, after;
+	struct resp_item it;
+
+	before = mem_thread_counters();
+	for (size_t k = 0; k < sizeof reply_cases / sizeof reply_cases[0]; k++) {
+		size_t pos = 0;
+
+		ck_assert_int_eq(resp_skip_reply(reply_cases[k].in, reply_cases[k].n, &pos),
+		    RESP_OK);
+		pos = 0;
+		ck_assert_int_eq(resp_read_item(reply_cases[k].in, reply_cases[k].n, &pos, &it),
+		    RESP_OK);
+	}
+	after = mem_thread_counters();
+	ck_assert_uint_eq(after.allocs, before.allocs);
+}
+END_TEST
+
 static Suite *
 protocol_suite(void)
 {
@@ -1099,6 +2274,32 @@ protocol_suite(void)
 	tcase_add_test(tc, write_sequence);
 	tcase_add_test(tc, write_large_payload);
 	tcase_add_test(tc, write_no_alloc);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("reply_read");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, reply_valid, 0, (int)(sizeof reply_cases / sizeof reply_cases[0]));
+	tcase_add_loop_test(tc, reply_bad, 0, (int)(sizeof bad_cases / sizeof bad_cases[0]));
+	tcase_add_loop_test(tc, reply_line_limits, 0,
+	    (int)(sizeof line_cases / sizeof line_cases[0]));
+	tcase_add_loop_test(tc, reply_huge, 0, (int)(sizeof huge_cases / sizeof huge_cases[0]));
+	tcase_add_test(tc, reply_positions);
+	tcase_add_test(tc, reply_no_alloc);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("reply_round_trip");
+	tcase_set_timeout(tc, 300);
+	tcase_add_loop_test(tc, reply_round_trip, 0,
+	    (int)(sizeof write_cases / sizeof write_cases[0]));
+	tcase_add_test(tc, reply_round_trip_random);
+	tcase_add_test(tc, reply_nested);
+	tcase_add_test(tc, reply_deep);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("reply_fuzz");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, reply_fuzz_random);
+	tcase_add_test(tc, reply_fuzz_mutate);
 	suite_add_tcase(s, tc);
 	return s;
 }
