@@ -70,7 +70,9 @@ INTEGRATION_TESTS = \
 	test/integration/test_diff_geo.py \
 	test/integration/test_diff_stream.py
 TESTS += $(INTEGRATION_TESTS)
-EXTRA_DIST += $(INTEGRATION_TESTS) test/integration/harness.py test/fixtures
+EXTRA_DIST += $(INTEGRATION_TESTS) test/integration/harness.py test/fixtures \
+	test/integration/script_cases_bit.py test/integration/script_cases_struct.py \
+	test/integration/script_cases_cjson.py test/integration/script_cases_cmsgpack.py
 
 check_PROGRAMS += test/unit/check_commands
 test_unit_check_commands_SOURCES = test/unit/check_commands.c
@@ -126,3 +128,28 @@ check_PROGRAMS += test/unit/check_stream
 test_unit_check_stream_SOURCES = test/unit/check_stream.c
 test_unit_check_stream_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 test_unit_check_stream_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
+
+# lua/: each library Redis gives scripts.
+check_PROGRAMS += test/unit/check_lua_bit
+test_unit_check_lua_bit_SOURCES = test/unit/check_lua_bit.c
+test_unit_check_lua_bit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS)
+test_unit_check_lua_bit_LDADD = lua/libscript.a protocol/libprotocol.a storage/base/libbase.a \
+	$(LUA_LIBS) $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_lua_struct
+test_unit_check_lua_struct_SOURCES = test/unit/check_lua_struct.c
+test_unit_check_lua_struct_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS)
+test_unit_check_lua_struct_LDADD = lua/libscript.a protocol/libprotocol.a storage/base/libbase.a \
+	$(LUA_LIBS) $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_lua_cjson
+test_unit_check_lua_cjson_SOURCES = test/unit/check_lua_cjson.c
+test_unit_check_lua_cjson_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS)
+test_unit_check_lua_cjson_LDADD = lua/libscript.a protocol/libprotocol.a storage/base/libbase.a \
+	$(LUA_LIBS) $(CHECK_LDADD)
+
+check_PROGRAMS += test/unit/check_lua_cmsgpack
+test_unit_check_lua_cmsgpack_SOURCES = test/unit/check_lua_cmsgpack.c
+test_unit_check_lua_cmsgpack_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS)
+test_unit_check_lua_cmsgpack_LDADD = lua/libscript.a protocol/libprotocol.a \
+	storage/base/libbase.a $(LUA_LIBS) $(CHECK_LDADD)
