@@ -61,4 +61,9 @@ BENCH_PROGS += %D%/bench_stream
 %C%_bench_stream_SOURCES = %D%/bench_stream.c
 %C%_bench_stream_LDADD = storage/libstorage.a $(BENCH_LDADD)
 
+BENCH_PROGS += %D%/bench_lua
+%C%_bench_lua_SOURCES = %D%/bench_lua.c
+%C%_bench_lua_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LUA_CFLAGS)
+%C%_bench_lua_LDADD = $(REPLICA_LIBS) $(BENCH_LDADD)
+
 noinst_PROGRAMS += $(BENCH_PROGS)

@@ -3,5 +3,5 @@
 noinst_LIBRARIES += %D%/libscript.a
 %C%_libscript_a_CFLAGS = $(AM_CFLAGS) $(LUA_CFLAGS)
 %C%_libscript_a_SOURCES = \
-	%D%/script_libs.h \
+	%D%/script.c %D%/script.h %D%/script_libs.h \
 	%D%/lib_bit.c %D%/lib_struct.c %D%/lib_cjson.c %D%/lib_cmsgpack.c

@@ -54,7 +54,7 @@ TESTS = {
     "EVALSHA": {"cmd": ["EVALSHA", "{setup}", "1", "key:__rand_int__"], "space": "keys",
                 "setup": ["SCRIPT", "LOAD", "return redis.call('GET', KEYS[1])"]},
 }
-DEFAULT_TESTS = "PING,GET,MGET,HGETALL,LRANGE_100,ZRANGE,SMEMBERS"
+DEFAULT_TESTS = "PING,GET,MGET,HGETALL,LRANGE_100,ZRANGE,SMEMBERS,EVALSHA"
 
 # Shapes of the mixed data set, per key.
 HASH_FIELDS = 10

@@ -3,7 +3,7 @@ noinst_LIBRARIES += %D%/libconfig.a
 %C%_libconfig_a_SOURCES = %D%/config.c %D%/config.h
 
 noinst_LIBRARIES += %D%/libreplica.a
-%C%_libreplica_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(HIREDIS_CFLAGS)
+%C%_libreplica_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(HIREDIS_CFLAGS) $(LUA_CFLAGS)
 %C%_libreplica_a_SOURCES = \
 	%D%/log.c %D%/log.h \
 	%D%/server/server.h \
@@ -30,10 +30,12 @@ noinst_LIBRARIES += %D%/libreplica.a
 	%D%/commands/cmd_geo.c %D%/commands/cmd_stream.c \
 	%D%/commands/cmd_stream_group.c %D%/commands/cmd_stream_int.h \
 	%D%/commands/hash.def %D%/commands/list.def %D%/commands/set.def %D%/commands/zset.def \
-	%D%/commands/stream.def %D%/commands/hll.def %D%/commands/geo.def %D%/commands/sort.def
+	%D%/commands/stream.def %D%/commands/hll.def %D%/commands/geo.def %D%/commands/sort.def \
+	%D%/commands/script.def %D%/commands/cmd_script.c
 
-REPLICA_LIBS = %D%/libreplica.a %D%/libconfig.a storage/libstorage.a protocol/libprotocol.a \
-	storage/base/libbase.a $(LIBEVENT_LIBS) $(HIREDIS_LIBS) $(ZSTD_LIBS)
+REPLICA_LIBS = %D%/libreplica.a %D%/libconfig.a storage/libstorage.a lua/libscript.a \
+	protocol/libprotocol.a storage/base/libbase.a $(LIBEVENT_LIBS) $(HIREDIS_LIBS) $(ZSTD_LIBS) \
+	$(LUA_LIBS)
 
 bin_PROGRAMS += replicant
 replicant_SOURCES = %D%/main.c

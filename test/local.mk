@@ -68,7 +68,8 @@ INTEGRATION_TESTS = \
 	test/integration/test_diff_hll.py \
 	test/integration/test_diff_sort.py \
 	test/integration/test_diff_geo.py \
-	test/integration/test_diff_stream.py
+	test/integration/test_diff_stream.py \
+	test/integration/test_diff_script.py
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) test/integration/harness.py test/fixtures \
 	test/integration/script_cases_bit.py test/integration/script_cases_struct.py \
@@ -129,7 +130,13 @@ test_unit_check_stream_SOURCES = test/unit/check_stream.c
 test_unit_check_stream_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 test_unit_check_stream_LDADD = storage/libstorage.a storage/base/libbase.a $(CHECK_LDADD)
 
-# lua/: each library Redis gives scripts.
+# lua/: the engine with a fake host, and each library Redis gives scripts.
+check_PROGRAMS += test/unit/check_script
+test_unit_check_script_SOURCES = test/unit/check_script.c
+test_unit_check_script_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS)
+test_unit_check_script_LDADD = lua/libscript.a protocol/libprotocol.a storage/base/libbase.a \
+	$(LUA_LIBS) $(CHECK_LDADD)
+
 check_PROGRAMS += test/unit/check_lua_bit
 test_unit_check_lua_bit_SOURCES = test/unit/check_lua_bit.c
 test_unit_check_lua_bit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS)

@@ -100,6 +100,12 @@ struct cmd_ctx {
 	struct resp_out *out;		/* the reply goes here */
 	int64_t now_ms;			/* the time of this command (unix ms) */
 	struct db *db;			/* the selected database */
+	int *dbnum;			/* where SELECT stores its choice: the conn's, or a script's */
+	unsigned flags;			/* CMD_CTX_* */
+};
+
+enum {
+	CMD_CTX_SCRIPT	= 1 << 0,	/* run by a script's redis.call: never blocks */
 };
 
 typedef void (*cmd_proc)(struct cmd_ctx *ctx);
@@ -154,6 +160,9 @@ int cmd_sort_ro_getkeys(const struct resp_arg *argv, int argc, int *pos, int max
 void cmd_table_init(void);
 /* Frees what cmd_table_init allocated. */
 void cmd_table_free(void);
+/* cmd_script.c: creates and frees srv's Lua engine (srv->scripts). */
+void cmd_script_init(struct server *srv);
+void cmd_script_free(struct server *srv);
 /* Number of rows, and row i (0 <= i < cmd_table_size()). */
 size_t cmd_table_size(void);
 const struct cmd_def *cmd_table_row(size_t i);

@@ -11,8 +11,7 @@
 #include "replica/server/server.h"
 #include "storage/base/mem.h"
 #include "storage/base/num.h"
-
-#define REDIS_COMPAT_VERSION "7.0.15"
+#include "storage/store.h"
 
 void
 cmd_ping(struct cmd_ctx *ctx)
@@ -70,7 +69,8 @@ cmd_select(struct cmd_ctx *ctx)
 		cmd_reply_error(ctx, "ERR DB index is out of range");
 		return;
 	}
-	ctx->conn->db = (int)db;
+	*ctx->dbnum = (int)db;
+	ctx->db = store_db(ctx->srv->store, (unsigned)db);
 	cmd_reply_ok(ctx);
 }
 

@@ -781,6 +781,13 @@ xread_generic(struct cmd_ctx *ctx, bool xreadgroup)
 		int more = ctx->argc - i - 1;
 
 		if (cmd_arg_is(ctx, i, "BLOCK") && more) {
+			if (ctx->flags & CMD_CTX_SCRIPT) {
+				/* Redis refuses it from scripts (elsewhere BLOCK where blocking is
+				 * denied just does not block), naming the command as it was typed. */
+				cmd_reply_error(ctx, "ERR %.*s command is not allowed with BLOCK option "
+				    "from scripts", (int)ctx->argv[0].len, ctx->argv[0].ptr);
+				return;
+			}
 			i++;
 			if (!cmd_stream_arg_i64_msg(ctx, i, &timeout, "timeout is not an integer or out of range"))
 				return;

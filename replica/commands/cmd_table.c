@@ -360,8 +360,8 @@ cmd_acl_categories(const struct cmd_def *def)
 
 	if (def->flags & CMD_WRITE)
 		acl |= ACL_WRITE;
-	if (def->flags & CMD_READONLY)
-		acl |= ACL_READ;
+	if ((def->flags & CMD_READONLY) && !(def->acl & ACL_SCRIPTING))
+		acl |= ACL_READ;	/* EVAL_RO and FCALL_RO are not @read in Redis */
 	if (def->flags & CMD_ADMIN)
 		acl |= ACL_ADMIN | ACL_DANGEROUS;
 	if (def->flags & CMD_PUBSUB)

@@ -43,7 +43,7 @@ struct blocked {
 bool
 block_allowed(const struct cmd_ctx *ctx)
 {
-	return ctx->conn != NULL && !multi_active(ctx->conn);
+	return ctx->conn != NULL && !multi_active(ctx->conn) && !(ctx->flags & CMD_CTX_SCRIPT);
 }
 
 static void
@@ -102,6 +102,7 @@ run(struct blocked *b, enum block_event ev)
 	ctx.out = &c->out;
 	ctx.now_ms = server_time_ms();
 	ctx.db = b->db;
+	ctx.dbnum = &c->db;
 	done = b->fn(&ctx, ev, b->arg);
 	reply_check_limits(c, ctx.now_ms);
 	return done || ev == BLOCK_TIMEOUT;

@@ -137,6 +137,8 @@ server_dispatch(struct conn *c, struct resp_arg *argv, int argc)
 	ctx.out = &c->out;
 	ctx.now_ms = server_time_ms();
 	ctx.db = store_db(srv->store, (unsigned)c->db);
+	ctx.dbnum = &c->db;
+	ctx.flags = 0;
 	for (int i = 0; i < argc; i++)
 		c->argv_mem += argv[i].len;
 	def->proc(&ctx);

@@ -11,12 +11,11 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "lua/script.h"
 #include "replica/commands/cmd.h"
 #include "replica/server/server.h"
 #include "storage/base/mem.h"
 #include "storage/store.h"
-
-#define REDIS_COMPAT_VERSION "7.0.15"
 
 struct text {
 	char *buf;
@@ -143,11 +142,15 @@ section_memory(struct server *srv, struct text *t)
 	size_t rss = rss_bytes();
 	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
 	double total = (double)pages * (double)psize;
-	char h_used[32], h_rss[32], h_total[32];
+	size_t lua = script_lua_memory(srv->scripts);
+	size_t scripts = script_bodies_memory(srv->scripts);
+	char h_used[32], h_rss[32], h_total[32], h_lua[32], h_scripts[32];
 
 	human(h_used, sizeof(h_used), (double)used);
 	human(h_rss, sizeof(h_rss), (double)rss);
 	human(h_total, sizeof(h_total), total);
+	human(h_lua, sizeof(h_lua), (double)lua);
+	human(h_scripts, sizeof(h_scripts), (double)scripts);
 	text_printf(t, "# Memory\r\n"
 	    "used_memory:%lld\r\n"
 	    "used_memory_human:%s\r\n"
@@ -155,12 +158,26 @@ section_memory(struct server *srv, struct text *t)
 	    "used_memory_rss_human:%s\r\n"
 	    "total_system_memory:%.0f\r\n"
 	    "total_system_memory_human:%s\r\n"
+	    "used_memory_lua:%zu\r\n"
+	    "used_memory_vm_eval:%zu\r\n"
+	    "used_memory_lua_human:%s\r\n"
+	    "used_memory_scripts_eval:%zu\r\n"
+	    "number_of_cached_scripts:%zu\r\n"
+	    "number_of_functions:0\r\n"
+	    "number_of_libraries:0\r\n"
+	    "used_memory_vm_functions:0\r\n"
+	    "used_memory_vm_total:%zu\r\n"
+	    "used_memory_vm_total_human:%s\r\n"
+	    "used_memory_functions:0\r\n"
+	    "used_memory_scripts:%zu\r\n"
+	    "used_memory_scripts_human:%s\r\n"
 	    "maxmemory:0\r\n"
 	    "maxmemory_human:0B\r\n"
 	    "maxmemory_policy:noeviction\r\n"
 	    "mem_fragmentation_ratio:%.2f\r\n"
 	    "mem_allocator:libc\r\n",
-	    (long long)used, h_used, rss, h_rss, total, h_total,
+	    (long long)used, h_used, rss, h_rss, total, h_total, lua, lua, h_lua, scripts,
+	    script_count(srv->scripts), lua, h_lua, scripts, h_scripts,
 	    used > 0 ? (double)rss / (double)used : 0.0);
 }
 

@@ -255,6 +255,7 @@ server_init(struct server *srv, struct config *cfg, char *err, size_t errlen)
 	srv->executable[n > 0 ? n : 0] = '\0';
 	srv->cmd_calls = xcalloc(cmd_table_size(), sizeof(*srv->cmd_calls));
 	srv->store = store_new((unsigned)cfg->databases, (uint64_t)server_time_us() ^ (uint64_t)getpid());
+	cmd_script_init(srv);
 	store_set_clock(srv->store, monotonic_us, NULL);
 	/* Without a primary to follow, or with writes allowed, replicant expires keys itself as a
 	 * Redis primary does; following a primary it waits for the primary's DEL. */
@@ -343,6 +344,7 @@ server_free(struct server *srv)
 		srv->base = NULL;
 	}
 	reply_pool_free(srv);
+	cmd_script_free(srv);
 	store_free(srv->store);
 	srv->store = NULL;
 	xfree(srv->cmd_calls);

@@ -22,8 +22,13 @@
 
 struct cmd_def;
 struct store;
+struct script_engine;
 struct multi_state;
 struct watch;
+
+/* The Redis version replicant answers as (INFO redis_version, redis.REDIS_VERSION in Lua). */
+#define REDIS_COMPAT_VERSION "7.0.15"
+#define REDIS_COMPAT_VERSION_NUM 0x0007000f
 
 /* Replies are queued in chunks of this size; query buffers start at this size too. */
 #define SERVER_CHUNK_BYTES	(16 * 1024)
@@ -137,6 +142,7 @@ struct server {
 	size_t nfree_chunks;
 
 	struct store *store;		/* the keyspace */
+	struct script_engine *scripts;	/* Lua (cmd_script.c) */
 	struct watch *watched_keys;	/* every client's WATCHed keys (multi.c) */
 	size_t nwatched;
 	struct blocked *blocked_head, *blocked_tail;	/* blocked clients, oldest first (block.c) */
@@ -206,7 +212,8 @@ enum block_event {
  * false to keep waiting. On BLOCK_TIMEOUT: write the timeout reply; the return is ignored.
  */
 typedef bool (*block_fn)(struct cmd_ctx *ctx, enum block_event ev, void *arg);
-/* True if the running command may block its client (a client command outside MULTI/EXEC). */
+/* True if the running command may block its client (a client command outside MULTI/EXEC and
+ * outside a script). */
 bool block_allowed(const struct cmd_ctx *ctx);
 /*
  * Blocks ctx's conn on keys[0..nkeys) of ctx's db (copied) for timeout_ms (0: no timeout),
