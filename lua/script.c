@@ -30,6 +30,8 @@
 #include "storage/base/num.h"
 #include "storage/base/sha1.h"
 
+/* Instructions between two calls of the host's busy function (Redis' hook period). */
+#define HOOK_PERIOD 100000
 /* Redis runs a step of garbage collection every this many scripts. */
 #define GC_PERIOD 50
 /* The capture buffer is shrunk back to this size after a reply that grew it past SHRINK_AT. */
@@ -57,6 +59,7 @@ struct script_engine {
 	/* the running script */
 	bool running;
 	bool in_call;		/* inside redis.call: a second one from a hook is refused */
+	bool killed;		/* SCRIPT KILL: the hook raises an error on every line */
 	int resp;		/* protocol of the replies redis.call reads (redis.setresp) */
 	void *run_arg;
 	unsigned gc_count;
@@ -76,6 +79,21 @@ static struct script_engine *
 engine_of(lua_State *L)
 {
 	return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* The registry key of the engine pointer, for the hook (which has no upvalues). */
+static char engine_key;
+
+static struct script_engine *
+engine_from_registry(lua_State *L)
+{
+	struct script_engine *e;
+
+	lua_pushlightuserdata(L, &engine_key);
+	lua_rawget(L, LUA_REGISTRYINDEX);
+	e = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return e;
 }
 
 static void
@@ -690,6 +708,9 @@ state_init(struct script_engine *e)
 	int by_real, g;
 
 	e->L = L;
+	lua_pushlightuserdata(L, &engine_key);
+	lua_pushlightuserdata(L, e);
+	lua_rawset(L, LUA_REGISTRYINDEX);
 	open_lib(L, "", luaopen_base);
 	open_lib(L, LUA_TABLIBNAME, luaopen_table);
 	open_lib(L, LUA_STRLIBNAME, luaopen_string);
@@ -1468,6 +1489,33 @@ set_array(lua_State *L, int globals, const char *name, const struct resp_arg *v,
 	lua_setfield(L, globals, name);
 }
 
+/*
+ * The count hook: lets the host serve others while a script runs long, and ends a killed
+ * script. Once killed, it runs on every line, so that pcall cannot swallow the error.
+ */
+static void
+count_hook(lua_State *L, lua_Debug *ar)
+{
+	struct script_engine *e = engine_from_registry(L);
+
+	(void)ar;
+	if (!e->killed && e->host->busy != NULL)
+		e->host->busy(e->run_arg);
+	if (e->killed) {
+		lua_sethook(L, count_hook, LUA_MASKLINE, 0);
+		raise_error(L, "Script killed by user with SCRIPT KILL...");
+	}
+}
+
+bool
+script_kill(struct script_engine *e)
+{
+	if (!e->running)
+		return false;
+	e->killed = true;
+	return true;
+}
+
 void
 script_eval(struct script_engine *e, struct script *s, const struct resp_arg *keys,
     int nkeys, const struct resp_arg *args, int nargs, struct resp_out *out, void *run_arg)
@@ -1488,9 +1536,14 @@ script_eval(struct script_engine *e, struct script *s, const struct resp_arg *ke
 	lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref);
 
 	e->running = true;
+	e->killed = false;
 	e->resp = 2;
 	e->run_arg = run_arg;
+	if (e->host->busy != NULL)
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_PERIOD);
 	err = lua_pcall(L, 0, 1, base + 1);
+	if (e->host->busy != NULL || e->killed)
+		lua_sethook(L, NULL, 0, 0);
 	if (++e->gc_count == GC_PERIOD) {
 		lua_gc(L, LUA_GCSTEP, GC_PERIOD);
 		e->gc_count = 0;
@@ -1500,6 +1553,7 @@ script_eval(struct script_engine *e, struct script *s, const struct resp_arg *ke
 	else
 		reply_from_lua(e, L, out);
 	e->running = false;
+	e->killed = false;
 	e->run_arg = NULL;
 	lua_settop(L, base);
 }

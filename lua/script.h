@@ -50,6 +50,12 @@ struct script_host {
 	void (*log)(int level, const char *msg, size_t len);
 	/* Lowest level redis.log writes (the server's verbosity). */
 	int log_level;
+	/*
+	 * Called about every 100,000 Lua instructions of a running script (may be NULL): the
+	 * host's chance to serve other clients while a script runs long. It may call
+	 * script_kill; run_arg is the argument given to script_eval.
+	 */
+	void (*busy)(void *run_arg);
 	/* True if argv[0] (and argv[1] for a container) names a command (redis.acl_check_cmd). */
 	bool (*command_exists)(const struct resp_arg *argv, int argc);
 	/* redis.REDIS_VERSION and REDIS_VERSION_NUM: the Redis version this server answers as. */
@@ -99,6 +105,12 @@ struct script *script_load(struct script_engine *e, const char *body, size_t len
 void script_eval(struct script_engine *e, struct script *s, const struct resp_arg *keys,
     int nkeys, const struct resp_arg *args, int nargs, struct resp_out *out, void *run_arg);
 
+/*
+ * Stops the running script at its next instruction count check with Redis' error "Script
+ * killed by user with SCRIPT KILL..." (which pcall cannot catch for good: the check then runs
+ * on every line). Returns false if no script runs.
+ */
+bool script_kill(struct script_engine *e);
 /* True while a script runs (for the host: a command from a script must not block). */
 bool script_running(const struct script_engine *e);
 /* Number of cached scripts, bytes of their bodies, and bytes the Lua state holds (INFO). */

@@ -110,6 +110,8 @@ enum opt_id {
 	O_ZSET_MAX_LISTPACK_VALUE,
 	O_ZSET_MAX_ZIPLIST_VALUE,
 	O_HLL_SPARSE_MAX_BYTES,
+	O_BUSY_REPLY_THRESHOLD,
+	O_LUA_TIME_LIMIT,
 	O_COUNT
 };
 
@@ -198,6 +200,8 @@ static const struct opt opts[O_COUNT] = {
 	I64(O_ZSET_MAX_LISTPACK_VALUE, "zset-max-listpack-value", 0, zset_max_listpack_value,
 	    0, LONG_MAX),
 	ALIAS(O_ZSET_MAX_ZIPLIST_VALUE, "zset-max-ziplist-value", O_ZSET_MAX_LISTPACK_VALUE),
+	I64(O_BUSY_REPLY_THRESHOLD, "busy-reply-threshold", 0, busy_reply_threshold, 0, LONG_MAX),
+	ALIAS(O_LUA_TIME_LIMIT, "lua-time-limit", O_BUSY_REPLY_THRESHOLD),
 	MEMORY(O_HLL_SPARSE_MAX_BYTES, "hll-sparse-max-bytes", 0, hll_sparse_max_bytes, 0, LONG_MAX),
 };
 
@@ -854,6 +858,7 @@ cfg_init(struct config *c)
 	c->zset_max_listpack_entries = 128;
 	c->zset_max_listpack_value = 64;
 	c->hll_sparse_max_bytes = 3000;
+	c->busy_reply_threshold = 5000;
 	c->logfile = xstrdup("");
 	c->loglevel = CFG_LOG_NOTICE;
 }

@@ -75,6 +75,8 @@ struct config {
 	int64_t zset_max_listpack_entries;	/* 128 */
 	int64_t zset_max_listpack_value;	/* 64 */
 	uint64_t hll_sparse_max_bytes;		/* 3000: a sparse HyperLogLog past this becomes dense */
+	/* ms a script runs before other clients get -BUSY and SCRIPT KILL works; 0 = never */
+	int64_t busy_reply_threshold;		/* 5000 (alias lua-time-limit) */
 };
 
 /* What CONFIG SET and the command log must know about an option (cfg_flags). */

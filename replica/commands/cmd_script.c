@@ -11,9 +11,11 @@
  * only the script's database, at the time the script started (Redis freezes the clock for a
  * script, so keys cannot expire in its middle).
  *
- * Not here: FUNCTION/FCALL, SCRIPT DEBUG sessions, and the busy-script machinery (after
- * busy-reply-threshold Redis answers other clients with -BUSY and accepts SCRIPT KILL; this
- * engine runs a script to its end).
+ * A script that runs past busy-reply-threshold turns the server busy: between stretches of the
+ * script (the engine's count hook), the other clients are read outside the event loop and get
+ * -BUSY, except for the commands allowed beside a script, SCRIPT KILL among them.
+ *
+ * Not here: FUNCTION/FCALL and SCRIPT DEBUG sessions.
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,10 +32,14 @@
 /* One run of a script: what script_call needs to know. */
 struct script_run {
 	struct cmd_ctx *caller;		/* the EVAL's context */
+	const struct script *script;
 	int db;				/* the script's selected database */
 	bool read_only;			/* *_RO, or a no-writes script */
 	bool dirty;			/* a write command ran */
 };
+
+/* The run in progress, for SCRIPT KILL (one server, one script at a time). */
+static struct script_run *current_run;
 
 static void
 script_call(void *arg, struct resp_arg *argv, int argc, struct resp_out *out)
@@ -87,6 +93,31 @@ script_call(void *arg, struct resp_arg *argv, int argc, struct resp_out *out)
 	srv->cmd_calls[def->id]++;
 }
 
+/*
+ * Called every 100,000 Lua instructions: past busy-reply-threshold, the server turns busy and
+ * serves the other clients (who get -BUSY, or run SCRIPT KILL) between stretches of the script.
+ */
+static void
+script_busy(void *arg)
+{
+	struct script_run *run = arg;
+	struct server *srv = run->caller->srv;
+	int64_t elapsed, limit = srv->cfg->busy_reply_threshold;
+
+	if (limit <= 0)
+		return;
+	elapsed = server_time_ms() - run->caller->now_ms;
+	if (elapsed < limit)
+		return;
+	if (!srv->script_busy) {
+		srv->script_busy = true;
+		log_warning("Slow script detected: still in execution after %lld milliseconds. You "
+		    "can try killing the script using the SCRIPT KILL command. Script name is: %s.",
+		    (long long)elapsed, run->script->sha);
+	}
+	server_serve_while_busy(srv, run->caller->conn);
+}
+
 static void
 script_log(int level, const char *msg, size_t len)
 {
@@ -103,6 +134,7 @@ script_command_exists(const struct resp_arg *argv, int argc)
 
 static const struct script_host host = {
 	.call = script_call,
+	.busy = script_busy,
 	.log = script_log,
 	.log_level = SCRIPT_LOG_DEBUG,		/* log_msg applies the configured level */
 	.command_exists = script_command_exists,
@@ -188,12 +220,19 @@ eval_generic(struct cmd_ctx *ctx, bool by_sha, bool ro)
 	}
 
 	run.caller = ctx;
+	run.script = s;
 	run.db = *ctx->dbnum;
 	run.read_only = ro || (!(s->flags & SCRIPT_FLAG_EVAL_COMPAT) &&
 	    (s->flags & SCRIPT_FLAG_NO_WRITES));
 	run.dirty = false;
+	current_run = &run;
 	script_eval(srv->scripts, s, ctx->argv + 3, (int)numkeys, ctx->argv + 3 + numkeys,
 	    ctx->argc - 3 - (int)numkeys, ctx->out, &run);
+	current_run = NULL;
+	if (srv->script_busy) {
+		srv->script_busy = false;
+		log_warning("Slow script finished.");
+	}
 }
 
 void
@@ -289,8 +328,19 @@ cmd_script_load(struct cmd_ctx *ctx)
 void
 cmd_script_kill(struct cmd_ctx *ctx)
 {
-	/* A script runs to its end before any other command is read. */
-	resp_add_const(ctx->out, "-NOTBUSY No scripts in execution right now.\r\n");
+	/* Other clients are read during a script only once it runs past the threshold. */
+	if (!ctx->srv->script_busy || current_run == NULL) {
+		resp_add_const(ctx->out, "-NOTBUSY No scripts in execution right now.\r\n");
+		return;
+	}
+	if (current_run->dirty) {
+		resp_add_const(ctx->out, "-UNKILLABLE Sorry the script already executed write "
+		    "commands against the dataset. You can either wait the script termination or "
+		    "kill the server in a hard way using the SHUTDOWN NOSAVE command.\r\n");
+		return;
+	}
+	script_kill(ctx->srv->scripts);
+	cmd_reply_ok(ctx);
 }
 
 void

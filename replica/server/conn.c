@@ -315,6 +315,12 @@ process:
 }
 
 void
+conn_read_ready(struct conn *c)
+{
+	conn_on_read(c->fd, EV_READ, c);
+}
+
+void
 conn_flush(struct conn *c)
 {
 	struct iovec iov[64];

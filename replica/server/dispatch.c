@@ -14,6 +14,8 @@
 
 #define ERR_NOAUTH	"NOAUTH Authentication required."
 #define ERR_READONLY	"READONLY You can't write against a read only replica."
+#define ERR_BUSY	"BUSY Redis is busy running a script. You can only call SCRIPT KILL or " \
+			"SHUTDOWN NOSAVE."
 
 /*
  * Answers a command refused before it ran, with msg the whole error ("ERR ...", "NOAUTH ...").
@@ -113,6 +115,18 @@ server_dispatch(struct conn *c, struct resp_arg *argv, int argc)
 	}
 	if ((def->flags & CMD_WRITE) && srv->cfg->replica_read_only) {
 		reject(c, def, ERR_READONLY, sizeof(ERR_READONLY) - 1);
+		return;
+	}
+	/* While a script runs long, only what may run beside it (SCRIPT KILL, AUTH, MULTI...). */
+	if (srv->script_busy && !(def->flags & CMD_ALLOW_BUSY)) {
+		reject(c, def, ERR_BUSY, sizeof(ERR_BUSY) - 1);
+		return;
+	}
+	if (srv->script_busy && def->proc == cmd_exec) {
+		/* Redis would run the queue inside the script; here the transaction waits, intact,
+		 * for an EXEC after the script. */
+		resp_add_error(&c->out, ERR_BUSY, sizeof(ERR_BUSY) - 1);
+		srv->stats.error_replies++;
 		return;
 	}
 	if (multi_active(c)) {

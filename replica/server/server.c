@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,42 @@ on_accept(evutil_socket_t fd, short what, void *arg)
 		}
 		conn_accept(l->srv, cfd, l->unix_socket);
 	}
+}
+
+void
+server_serve_while_busy(struct server *srv, struct conn *running)
+{
+	size_t n = 0, cap = (size_t)srv->nlisteners + srv->nclients;
+	struct pollfd *fds = xmalloc(cap * sizeof *fds);
+	struct conn **conns = xmalloc(cap * sizeof *conns);
+	struct conn *c;
+	int ready;
+
+	for (int i = 0; i < srv->nlisteners; i++) {
+		fds[n].fd = srv->listeners[i].fd;
+		fds[n].events = POLLIN;
+		conns[n++] = NULL;
+	}
+	for (c = srv->clients; c != NULL && n < cap; c = c->next) {
+		/* running's query buffer holds the script's own request: never touch it */
+		if (c == running || (c->flags & (CONN_CLOSE_ASAP | CONN_PEER_EOF)))
+			continue;
+		fds[n].fd = c->fd;
+		fds[n].events = POLLIN;
+		conns[n++] = c;
+	}
+	ready = poll(fds, (nfds_t)n, 0);
+	for (size_t i = 0; ready > 0 && i < n; i++) {
+		if (fds[i].revents == 0)
+			continue;
+		ready--;
+		if (conns[i] == NULL)
+			on_accept(fds[i].fd, EV_READ, &srv->listeners[i]);
+		else if (!(conns[i]->flags & CONN_CLOSE_ASAP))
+			conn_read_ready(conns[i]);
+	}
+	xfree(fds);
+	xfree(conns);
 }
 
 /* Opens a TCP listener on addr:port. Returns the fd, or -1 with a reason in err. */

@@ -143,6 +143,7 @@ struct server {
 
 	struct store *store;		/* the keyspace */
 	struct script_engine *scripts;	/* Lua (cmd_script.c) */
+	bool script_busy;		/* a script ran past busy-reply-threshold: others get -BUSY */
 	struct watch *watched_keys;	/* every client's WATCHed keys (multi.c) */
 	size_t nwatched;
 	struct blocked *blocked_head, *blocked_tail;	/* blocked clients, oldest first (block.c) */
@@ -167,6 +168,14 @@ struct server {
  * on false, call server_free. srv borrows cfg, which must outlive it.
  */
 bool server_init(struct server *srv, struct config *cfg, char *err, size_t errlen);
+/*
+ * While a script runs past busy-reply-threshold (srv->script_busy), reads and answers the
+ * other clients outside the event loop (libevent's loop cannot be re-entered): accepts new
+ * connections, reads every readable client but running, and runs what they sent, which
+ * dispatch answers with -BUSY unless the command is allowed while busy (SCRIPT KILL, ...).
+ * Does not block.
+ */
+void server_serve_while_busy(struct server *srv, struct conn *running);
 /* Runs the event loop until SIGTERM/SIGINT or shutdown_asap. */
 void server_run(struct server *srv);
 /* Closes every connection and listener and frees what server_init allocated. */
@@ -183,6 +192,8 @@ void conn_accept(struct server *srv, int fd, bool unix_socket);
 void conn_close_async(struct conn *c);
 /* Frees c now. Only the close path and server_free call this. */
 void conn_free(struct conn *c);
+/* Reads what c's socket has and runs it, as the read event does. */
+void conn_read_ready(struct conn *c);
 /* Writes as much of c's queued reply as the socket takes; arms EV_WRITE if some is left. */
 void conn_flush(struct conn *c);
 /* Runs the requests buffered in c, at most SERVER_REQS_PER_EVENT. */

@@ -641,5 +641,44 @@ def test_hostile_scripts_keep_the_server_up():
     m.done()
 
 
+def test_busy_script_and_script_kill():
+    """A script past busy-reply-threshold: other clients get -BUSY (commands allowed while busy
+    still run), SCRIPT KILL stops it (also when it catches errors with pcall), and refuses
+    with -UNKILLABLE once the script wrote; every reply compared with redis-server's."""
+    rs, ps = pair("--replica-read-only", "no", "--busy-reply-threshold", "100")
+    h.eq(rs.client().call("CONFIG", "SET", "busy-reply-threshold", "100"), b"+OK\r\n", "CONFIG")
+    m = h.Mismatches()
+    for label, loop in (("plain", "while true do end"),
+                        ("pcall", "while true do pcall(function() while true do end end) end")):
+        got = {}
+        for name, srv in (("redis", rs), ("replicant", ps)):
+            a, b = srv.client(), srv.client()
+            a.send(h.mbulk("EVAL", loop, "0"))
+            time.sleep(0.4)
+            seq = [b.call("PING"), b.call("GET", "s"), b.call("SET", "s", "x"),
+                   b.call("MULTI"), b.call("PING"), b.call("DISCARD"),
+                   b.call("SCRIPT", "KILL")]
+            seq.append(a.read_reply(timeout=10))
+            seq.append(b.call("PING"))
+            seq.append(b.call("SCRIPT", "KILL"))
+            got[name] = seq
+        for i, (x, y) in enumerate(zip(got["redis"], got["replicant"])):
+            m.expect("%s step %d" % (label, i), x, y)
+    # A script that wrote cannot be killed: it runs to its end.
+    script = "redis.call('set', 'w', '1') local n = 0 for i = 1, 100000000 do n = n + 1 end return n"
+    got = {}
+    for name, srv in (("redis", rs), ("replicant", ps)):
+        a, b = srv.client(), srv.client()
+        a.send(h.mbulk("EVAL", script, "0"))
+        time.sleep(0.3)
+        seq = [b.call("SCRIPT", "KILL")]
+        seq.append(a.read_reply(timeout=60))
+        seq.append(b.call("GET", "w"))
+        got[name] = seq
+    for i, (x, y) in enumerate(zip(got["redis"], got["replicant"])):
+        m.expect("unkillable step %d" % i, x, y)
+    m.done()
+
+
 if __name__ == "__main__":
     h.run(globals())

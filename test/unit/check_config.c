@@ -200,6 +200,8 @@ static const struct {
 	{ "zset-max-listpack-value", "64" },
 	{ "zset-max-ziplist-value", "64" },
 	{ "hll-sparse-max-bytes", "3000" },
+	{ "busy-reply-threshold", "5000" },
+	{ "lua-time-limit", "5000" },
 };
 
 START_TEST(test_defaults)
@@ -1164,6 +1166,8 @@ START_TEST(test_names)
 		{ "zset-max-listpack-value", "zset-max-listpack-value", 0 },
 		{ "zset-max-ziplist-value", "zset-max-listpack-value", 0 },
 		{ "hll-sparse-max-bytes", "hll-sparse-max-bytes", 0 },
+		{ "busy-reply-threshold", "busy-reply-threshold", 0 },
+		{ "lua-time-limit", "busy-reply-threshold", 0 },
 	};
 	char upper[64];
 

@@ -55,6 +55,27 @@ static const struct script_host host = {
 	.version_num = 0x0007000f,
 };
 
+/* A host whose busy function kills the running script at its third call. */
+static struct script_engine *busy_eng;
+static int busy_calls;
+
+static void
+kill_on_third(void *run_arg)
+{
+	(void)run_arg;
+	if (++busy_calls == 3)
+		ck_assert(script_kill(busy_eng));
+}
+
+static const struct script_host busy_host = {
+	.call = fake_call,
+	.busy = kill_on_third,
+	.log_level = SCRIPT_LOG_DEBUG,
+	.command_exists = fake_exists,
+	.version = "7.0.15",
+	.version_num = 0x0007000f,
+};
+
 static struct script_engine *eng;
 static char *obuf;
 static struct resp_out out;
@@ -295,6 +316,43 @@ START_TEST(hostile_nesting)
 }
 END_TEST
 
+/* SCRIPT KILL through the busy hook: the script ends with Redis' error, pcall or not. */
+START_TEST(kill_from_busy_hook)
+{
+	static const char *const bodies[] = {
+		"while true do end",
+		"while true do pcall(function() while true do end end) end",
+		"local ok = true while ok do ok = pcall(error, 'x') or true end",
+	};
+	char err[128];
+
+	busy_eng = script_engine_new(&busy_host);
+	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		struct script *sc = script_load(busy_eng, bodies[i], strlen(bodies[i]), err, sizeof err);
+
+		ck_assert_ptr_nonnull(sc);
+		busy_calls = 0;
+		out.len = 0;
+		script_eval(busy_eng, sc, NULL, 0, NULL, 0, &out, NULL);
+		resp_add_raw(&out, "", 1);
+		ck_assert_msg(strncmp(out.buf, "-ERR Script killed by user with SCRIPT KILL... script: ",
+		    55) == 0, "%s", out.buf);
+		ck_assert_int_ge(busy_calls, 3);
+		ck_assert(!script_kill(busy_eng));	/* nothing runs any more */
+	}
+	/* The next script runs normally: the kill does not outlive its run. */
+	out.len = 0;
+	{
+		struct script *sc = script_load(busy_eng, "return 7", 8, err, sizeof err);
+
+		script_eval(busy_eng, sc, NULL, 0, NULL, 0, &out, NULL);
+	}
+	ck_assert_uint_eq(out.len, 4);
+	ck_assert(memcmp(out.buf, ":7\r\n", 4) == 0);
+	script_engine_free(busy_eng);
+}
+END_TEST
+
 static Suite *
 script_suite(void)
 {
@@ -308,6 +366,7 @@ script_suite(void)
 	tcase_add_test(tc, cache_and_flush);
 	tcase_add_test(tc, math_random_sequence);
 	tcase_add_test(tc, hostile_nesting);
+	tcase_add_test(tc, kill_from_busy_hook);
 	suite_add_tcase(s, tc);
 	return s;
 }
