@@ -459,6 +459,19 @@ lookup(struct dict *d, const void *key, size_t len, struct pos *p)
 	return NULL;
 }
 
+void
+dict_prefetch(const struct dict *d, const void *key, size_t len)
+{
+	uint64_t h;
+
+	if (d->ht[0] == NULL)
+		return;
+	h = dict_hash(d, key, len);
+	__builtin_prefetch(&d->ht[0][h & d->mask[0]]);
+	if (d->ht[1] != NULL)
+		__builtin_prefetch(&d->ht[1][h & d->mask[1]]);
+}
+
 void *
 dict_find(struct dict *d, const void *key, size_t len)
 {

@@ -73,6 +73,13 @@ bool dict_is_rehashing(const struct dict *d);
 uint64_t dict_hash(const struct dict *d, const void *key, size_t len);
 
 /*
+ * Starts loading the bucket line where key would be (both tables while rehashing) into the
+ * CPU cache, and returns at once. A caller with several keys to look up (MGET) prefetches
+ * them all first, so that their memory latencies overlap instead of adding up.
+ */
+void dict_prefetch(const struct dict *d, const void *key, size_t len);
+
+/*
  * Returns the entry whose key equals the len bytes at key, or NULL. Moves one bucket if the dict
  * is rehashing (entries never move in memory, so pointers to entries stay valid).
  */

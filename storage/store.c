@@ -344,6 +344,12 @@ store_lookup_peek(struct db *db, const char *key, size_t klen, int64_t now_ms)
 	return &kv->o;
 }
 
+void
+store_prefetch(struct db *db, const char *key, size_t klen)
+{
+	dict_prefetch(&db->keys, key, klen);
+}
+
 struct obj *
 store_lookup_read(struct db *db, const char *key, size_t klen, int64_t now_ms)
 {

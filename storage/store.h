@@ -111,6 +111,9 @@ int64_t store_db_avg_ttl(const struct db *db);
 /* Makes room for n keys in one resize (RDB RESIZEDB). */
 void store_db_expand(struct db *db, size_t n);
 
+/* Starts loading key's bucket line into the cache (dict_prefetch): MGET calls it ahead. */
+void store_prefetch(struct db *db, const char *key, size_t klen);
+
 /*
  * Returns the value of key for a client read, or NULL if it is absent or expired. In
  * STORE_OFFLINE mode an expired key is deleted.

@@ -393,12 +393,25 @@ cmd_getex(struct cmd_ctx *ctx)
 	}
 }
 
+/* MGET prefetches the bucket lines of this many keys ahead of the one it looks up. */
+#define MGET_PREFETCH 8
+
 void
 cmd_mget(struct cmd_ctx *ctx)
 {
+	int ahead = ctx->argc < 1 + MGET_PREFETCH ? ctx->argc : 1 + MGET_PREFETCH;
+
+	/* At a million keys each lookup waits for memory; started together, the waits overlap. */
+	for (int j = 1; j < ahead; j++)
+		store_prefetch(ctx->db, ctx->argv[j].ptr, ctx->argv[j].len);
 	resp_add_array(ctx->out, (size_t)ctx->argc - 1);
 	for (int j = 1; j < ctx->argc; j++) {
-		struct obj *o = cmd_lookup_read(ctx, &ctx->argv[j]);
+		struct obj *o;
+
+		if (j + MGET_PREFETCH < ctx->argc)
+			store_prefetch(ctx->db, ctx->argv[j + MGET_PREFETCH].ptr,
+			    ctx->argv[j + MGET_PREFETCH].len);
+		o = cmd_lookup_read(ctx, &ctx->argv[j]);
 
 		if (o == NULL || obj_type(o) != OBJ_STRING)
 			resp_add_null(ctx->out);

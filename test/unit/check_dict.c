@@ -102,6 +102,38 @@ START_TEST(test_add_find_delete)
 }
 END_TEST
 
+/* dict_prefetch leaves the table as it was, empty, growing (two tables) or shrinking. */
+START_TEST(test_prefetch)
+{
+	struct dict d;
+	int freed = 0;
+
+	dict_init(&d, &tent_type, 7);
+	dict_prefetch(&d, "key:1", 5);
+	ck_assert_uint_eq(dict_buckets(&d), 0);
+	for (int i = 0; i < 20000; i++) {
+		char key[32];
+		int n = snprintf(key, sizeof key, "key:%d", i / 2);
+
+		dict_prefetch(&d, key, (size_t)n);
+		if (i % 2 == 0)
+			dict_add(&d, tent_new(i / 2));
+		ck_assert_ptr_nonnull(find_id(&d, i / 2));
+	}
+	ck_assert_uint_eq(dict_size(&d), 10000);
+	for (int i = 0; i < 10000; i++) {
+		char key[32];
+		int n = snprintf(key, sizeof key, "key:%d", i);
+
+		dict_prefetch(&d, key, (size_t)n);
+		xfree(unlink_id(&d, i));
+	}
+	ck_assert_uint_eq(dict_size(&d), 0);
+	dict_release(&d, tent_free, &freed);
+	ck_assert_int_eq(freed, 0);
+}
+END_TEST
+
 START_TEST(test_binary_keys)
 {
 	static const struct {
@@ -376,6 +408,7 @@ dict_suite(void)
 	tc = tcase_create("basic");
 	tcase_add_test(tc, test_add_find_delete);
 	tcase_add_test(tc, test_binary_keys);
+	tcase_add_test(tc, test_prefetch);
 	tcase_add_test(tc, test_hash_seed);
 	suite_add_tcase(s, tc);
 
