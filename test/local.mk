@@ -138,13 +138,15 @@ test_unit_check_script_LDADD = lua/libscript.a protocol/libprotocol.a storage/ba
 	$(LUA_LIBS) $(CHECK_LDADD)
 
 check_PROGRAMS += test/unit/check_lua_bit
-test_unit_check_lua_bit_SOURCES = test/unit/check_lua_bit.c
+test_unit_check_lua_bit_SOURCES = test/unit/check_lua_bit.c test/unit/lua_case.c \
+	test/unit/lua_case.h
 test_unit_check_lua_bit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS)
 test_unit_check_lua_bit_LDADD = lua/libscript.a protocol/libprotocol.a storage/base/libbase.a \
 	$(LUA_LIBS) $(CHECK_LDADD)
 
 check_PROGRAMS += test/unit/check_lua_struct
-test_unit_check_lua_struct_SOURCES = test/unit/check_lua_struct.c
+test_unit_check_lua_struct_SOURCES = test/unit/check_lua_struct.c test/unit/lua_case.c \
+	test/unit/lua_case.h
 test_unit_check_lua_struct_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS)
 test_unit_check_lua_struct_LDADD = lua/libscript.a protocol/libprotocol.a storage/base/libbase.a \
 	$(LUA_LIBS) $(CHECK_LDADD)
@@ -156,7 +158,8 @@ test_unit_check_lua_cjson_LDADD = lua/libscript.a protocol/libprotocol.a storage
 	$(LUA_LIBS) $(CHECK_LDADD)
 
 check_PROGRAMS += test/unit/check_lua_cmsgpack
-test_unit_check_lua_cmsgpack_SOURCES = test/unit/check_lua_cmsgpack.c
+test_unit_check_lua_cmsgpack_SOURCES = test/unit/check_lua_cmsgpack.c test/unit/lua_case.c \
+	test/unit/lua_case.h
 test_unit_check_lua_cmsgpack_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LUA_CFLAGS)
 test_unit_check_lua_cmsgpack_LDADD = lua/libscript.a protocol/libprotocol.a \
 	storage/base/libbase.a $(LUA_LIBS) $(CHECK_LDADD)

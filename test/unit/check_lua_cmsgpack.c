@@ -2,7 +2,7 @@
  * check_lua_cmsgpack: unit tests of the Lua "cmsgpack" library (lua/lib_cmsgpack.c).
  *
  * The yardstick is redis-server 7.0.15 (Debian's 7.0.15-1~deb12u10). Each table row is the
- * body of a Lua function; run_case() wraps it in a one-line chunk named "@user_script" that
+ * body of a Lua function; run_case() (test/unit/lua_case.c) wraps it in a one-line chunk named "@user_script" that
  * pcalls it and serialises what comes back: the pcall status, then each value (numbers with
  * %.17g, printable strings quoted, other strings in hex, tables as their sorted key=value
  * pairs), so encodings, decoded values and error texts are compared whole. Every expected
@@ -31,66 +31,19 @@
 #include <lualib.h>
 
 #include "lua/script_libs.h"
+#include "test/unit/lua_case.h"
 
-/* A Lua function body and the serialised pcall results redis-server gave for it. */
-struct lua_case {
-	const char *body;
-	const char *want;
-};
-
-/* The chunk before each body; the body is followed by " end))". */
-static const char prelude[] =
-	"local function __s(v, d) local t = type(v) if t == 'number' then return "
-	"string.format('%.17g', v) elseif t == 'string' then if string.find(v, '[^%w%p ]') or "
-	"string.find(v, '[\\\\\"]') then return 'x' .. (string.gsub(v, '.', function(c) return "
-	"string.format('%02x', string.byte(c)) end)) end return '\"' .. v .. '\"' elseif t == 'table' "
-	"then if d > 8 then return '{...}' end local o = {} for k, x in pairs(v) do o[#o + 1] = __s(k, "
-	"d + 1) .. '=' .. __s(x, d + 1) end table.sort(o) return '{' .. table.concat(o, ',') .. '}' "
-	"end return tostring(v) end local function __r(...) local o = {} for i = 1, select('#', ...) "
-	"do o[i] = __s((select(i, ...)), 0) end return table.concat(o, ' ') end return "
-	"__r(pcall(function()";
-
-/* Returns a state with the libraries Redis opens for scripts that the cases use. */
+/* The suite's library, in a fresh state per case (lua_case.h). */
 static lua_State *
 state_new(void)
 {
-	static const struct {
-		lua_CFunction open;
-		const char *name;
-	} libs[] = {
-		{ luaopen_base, "" },
-		{ luaopen_table, LUA_TABLIBNAME },
-		{ luaopen_string, LUA_STRLIBNAME },
-		{ luaopen_math, LUA_MATHLIBNAME },
-		{ script_open_cmsgpack, "cmsgpack" },
-	};
-	lua_State *L = luaL_newstate();
-
-	ck_assert_ptr_nonnull(L);
-	for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
-		lua_pushcfunction(L, libs[i].open);
-		lua_pushstring(L, libs[i].name);
-		lua_call(L, 1, 0);
-	}
-	return L;
+	return lua_case_state(script_open_cmsgpack, "cmsgpack");
 }
 
-/* Runs one case and fails the test unless its serialised results are c->want. */
 static void
 run_case(const struct lua_case *c, int idx)
 {
-	lua_State *L = state_new();
-	const char *chunk = lua_pushfstring(L, "%s %s end))", prelude, c->body);
-	const char *got;
-
-	if (luaL_loadbuffer(L, chunk, strlen(chunk), "@user_script") != 0 ||
-	    lua_pcall(L, 0, 1, 0) != 0)
-		ck_abort_msg("case %d (%s) did not run: %s", idx, c->body, lua_tostring(L, -1));
-	got = lua_tostring(L, -1);
-	ck_assert_msg(got != NULL && strcmp(got, c->want) == 0,
-	    "case %d: %s\n  got  %s\n  want %s", idx, c->body, got ? got : "(not a string)",
-	    c->want);
-	lua_close(L);
+	lua_case_run(c, idx, script_open_cmsgpack, "cmsgpack");
 }
 
 static const struct lua_case pack_scalars_cases[] = {
