@@ -492,6 +492,33 @@ def _on_alarm(signum, frame):
     raise TestTimeout("test ran longer than %d s" % TEST_TIMEOUT)
 
 
+def diff_settings(default_seed, default_ops):
+    """The seeded differential tests' DIFF_SEED and DIFF_OPS (unset or empty: the defaults),
+    as (seed, ops)."""
+    return (int(os.environ.get("DIFF_SEED") or default_seed),
+            int(os.environ.get("DIFF_OPS") or default_ops))
+
+
+def parse_diff_argv():
+    """For the differential tests' command line: --ops N, --seed S and --keep-going set
+    DIFF_OPS, DIFF_SEED and DIFF_KEEP_GOING; the other words stay in sys.argv and name tests."""
+    rest = [sys.argv[0]]
+    argv = sys.argv[1:]
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in ("--ops", "--seed") and i + 1 < len(argv):
+            os.environ["DIFF_OPS" if a == "--ops" else "DIFF_SEED"] = argv[i + 1]
+            i += 2
+            continue
+        if a == "--keep-going":
+            os.environ["DIFF_KEEP_GOING"] = "1"
+        else:
+            rest.append(a)
+        i += 1
+    sys.argv[:] = rest
+
+
 def run(namespace, need_redis=True, need_tools=()):
     """Runs the test_* functions of namespace (a module's globals()) in the order they are
     defined, prints "ok N - name" or "not ok N - name" with the traceback, stops every server

@@ -385,8 +385,7 @@ REQUIRED = set("""GEOADD GEOPOS GEOHASH GEODIST GEOSEARCH GEOSEARCHSTORE GEORADI
 
 
 def settings():
-    return (int(os.environ.get("DIFF_SEED") or DEFAULT_SEED),
-            int(os.environ.get("DIFF_OPS") or DEFAULT_OPS))
+    return h.diff_settings(DEFAULT_SEED, DEFAULT_OPS)
 
 
 def test_random_geo_resp2():

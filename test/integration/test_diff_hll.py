@@ -88,8 +88,7 @@ def ends_in_cut_xzero(v):
 
 
 def settings():
-    return (int(os.environ.get("DIFF_SEED") or DEFAULT_SEED),
-            int(os.environ.get("DIFF_OPS") or DEFAULT_OPS))
+    return h.diff_settings(DEFAULT_SEED, DEFAULT_OPS)
 
 
 class Diff:

@@ -586,9 +586,7 @@ _W = [
 
 
 def settings():
-    seed = int(os.environ.get("DIFF_SEED") or DEFAULT_SEED)
-    ops = int(os.environ.get("DIFF_OPS") or DEFAULT_OPS)
-    return seed, ops
+    return h.diff_settings(DEFAULT_SEED, DEFAULT_OPS)
 
 
 def test_random_ops_resp2():
@@ -690,21 +688,7 @@ def test_readonly_replica_refuses():
     h.eq(c.call("LRANGE", "k", "0", "-1"), b"*0\r\n", "LRANGE")
 
 
-def _parse_argv():
-    rest = [sys.argv[0]]
-    argv = sys.argv[1:]
-    i = 0
-    while i < len(argv):
-        if argv[i] in ("--ops", "--seed") and i + 1 < len(argv):
-            os.environ["DIFF_OPS" if argv[i] == "--ops" else "DIFF_SEED"] = argv[i + 1]
-            i += 2
-            continue
-        rest.append(argv[i])
-        i += 1
-    sys.argv[:] = rest
-
-
 if __name__ == "__main__":
-    _parse_argv()
+    h.parse_diff_argv()
     h.TEST_TIMEOUT = max(h.TEST_TIMEOUT, 30 + settings()[1] // 100)
     h.run(globals())

@@ -389,9 +389,7 @@ def library_cases():
 
 
 def settings():
-    seed = int(os.environ.get("DIFF_SEED", DEFAULT_SEED))
-    ops = int(os.environ.get("DIFF_OPS", DEFAULT_OPS))
-    return seed, ops
+    return h.diff_settings(DEFAULT_SEED, DEFAULT_OPS)
 
 
 def eval_args(script, keys, args):

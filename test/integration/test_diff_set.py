@@ -508,9 +508,7 @@ class Diff:
 
 
 def settings():
-    seed = int(os.environ.get("DIFF_SEED") or DEFAULT_SEED)
-    nops = int(os.environ.get("DIFF_OPS") or DEFAULT_OPS)
-    return seed, nops
+    return h.diff_settings(DEFAULT_SEED, DEFAULT_OPS)
 
 
 REQUIRED = set(b"""SMEMBERS SISMEMBER SMISMEMBER SCARD SSCAN SRANDMEMBER SINTER SUNION SDIFF

@@ -371,9 +371,7 @@ class Diff:
 
 
 def settings():
-    seed = int(os.environ.get("DIFF_SEED") or DEFAULT_SEED)
-    nops = int(os.environ.get("DIFF_OPS") or DEFAULT_OPS)
-    return seed, nops
+    return h.diff_settings(DEFAULT_SEED, DEFAULT_OPS)
 
 
 def test_random_ops_resp2():
@@ -474,7 +472,6 @@ def test_ties_and_orders():
         same("OBJECT", "ENCODING", "zz")
 
 
-
 def test_watch_and_expiry():
     """STORE signals its destination (a WATCHing EXEC aborts), also when an empty result
     deletes it; an expired weight or GET key reads as missing on both servers."""
@@ -501,7 +498,6 @@ def test_watch_and_expiry():
         same(r1, p1, "SORT", "src", "BY", "w_*", "GET", "w_*", "STORE", "d2")
         same(r1, p1, "LRANGE", "d2", "0", "-1")
         same(r1, p1, "EXISTS", "w_2")
-
 
 
 def test_read_only_replica():

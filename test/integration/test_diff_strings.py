@@ -1399,10 +1399,8 @@ Diff.TX_OPS = ([g for g, _ in _W if g not in _NOT_TX], [w for g, w in _W if g no
 # ---- configuration and tests ----
 
 def settings():
-    seed = int(os.environ.get("DIFF_SEED") or DEFAULT_SEED)
-    ops = int(os.environ.get("DIFF_OPS") or DEFAULT_OPS)
-    keep = os.environ.get("DIFF_KEEP_GOING") == "1"
-    return seed, ops, keep
+    seed, ops = h.diff_settings(DEFAULT_SEED, DEFAULT_OPS)
+    return seed, ops, os.environ.get("DIFF_KEEP_GOING") == "1"
 
 
 def test_random_ops_resp2():
@@ -1415,27 +1413,8 @@ def test_random_ops_resp3():
     Diff(seed, max(50, ops // 3), resp3=True, keep_going=keep, env_ops=ops).run()
 
 
-def _parse_argv():
-    """--ops N, --seed S and --keep-going set the environment; the other words name tests."""
-    rest = [sys.argv[0]]
-    argv = sys.argv[1:]
-    i = 0
-    while i < len(argv):
-        a = argv[i]
-        if a in ("--ops", "--seed") and i + 1 < len(argv):
-            os.environ["DIFF_OPS" if a == "--ops" else "DIFF_SEED"] = argv[i + 1]
-            i += 2
-            continue
-        if a == "--keep-going":
-            os.environ["DIFF_KEEP_GOING"] = "1"
-        else:
-            rest.append(a)
-        i += 1
-    sys.argv[:] = rest
-
-
 if __name__ == "__main__":
-    _parse_argv()
+    h.parse_diff_argv()
     # One op is ~3 commands on each server; allow long local runs their time.
     h.TEST_TIMEOUT = max(h.TEST_TIMEOUT, 30 + settings()[1] // 100)
     h.run(globals())

@@ -467,8 +467,7 @@ REQUIRED = set("""ZADD ZINCRBY ZREM ZRANGE ZRANGEBYSCORE ZREVRANGEBYSCORE ZRANGE
 
 
 def settings():
-    return (int(os.environ.get("DIFF_SEED") or DEFAULT_SEED),
-            int(os.environ.get("DIFF_OPS") or DEFAULT_OPS))
+    return h.diff_settings(DEFAULT_SEED, DEFAULT_OPS)
 
 
 def test_random_zset_resp2():
