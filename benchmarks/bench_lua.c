@@ -32,13 +32,6 @@ static struct config cfg;
 static struct resp_out out;
 static bool ready;
 
-static void
-out_make_room(struct resp_out *o, size_t need)
-{
-	o->cap = o->len + need > 2 * o->cap ? o->len + need : 2 * o->cap;
-	o->buf = xrealloc(o->buf, o->cap);
-}
-
 static struct resp_arg
 arg(const char *s)
 {
@@ -80,7 +73,7 @@ setup(void)
 	out.buf = xmalloc(16384);
 	out.cap = 16384;
 	out.proto = 2;
-	out.make_room = out_make_room;
+	out.make_room = resp_out_grow;
 	{
 		/* Written through HSET, as the primary's stream writes it. */
 		static const char *const hset[] = {

@@ -96,17 +96,6 @@ engine_from_registry(lua_State *L)
 	return e;
 }
 
-static void
-cap_make_room(struct resp_out *o, size_t need)
-{
-	size_t cap = o->cap * 2;
-
-	if (cap < o->len + need)
-		cap = o->len + need;
-	o->buf = xrealloc(o->buf, cap);
-	o->cap = cap;
-}
-
 /*
  * Pushes Redis' error table {err = "CODE message"} for s: "-CODE message" keeps its code
  * (a code alone becomes "ERR CODE"), anything else gets "ERR"; CR and LF at either end of
@@ -1210,7 +1199,7 @@ script_engine_new(const struct script_host *host)
 	e->cap.buf = xmalloc(CAP_INITIAL);
 	e->cap.cap = CAP_INITIAL;
 	e->cap.proto = 2;
-	e->cap.make_room = cap_make_room;
+	e->cap.make_room = resp_out_grow;
 	state_init(e);
 	return e;
 }

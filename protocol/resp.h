@@ -123,6 +123,13 @@ struct resp_out {
 	void *ctx;		/* for make_room */
 };
 
+/*
+ * A make_room for a sink that is one growing buffer: buf is a storage/base allocation (or NULL
+ * with cap 0), reallocated to double its size, or more, until need bytes are free. For replies
+ * kept aside rather than sent (a script's redis.call, XREADGROUP's two passes).
+ */
+void resp_out_grow(struct resp_out *o, size_t need);
+
 /* Longest header any writer below emits before a payload ("$<20 digits>\r\n" and the like). */
 #define RESP_HDR_MAX 32
 

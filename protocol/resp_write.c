@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "protocol/resp.h"
+#include "storage/base/mem.h"
 #include "storage/base/num.h"
 
 /* Bulk payloads up to this size are kept in one piece with their header and CRLF. */
@@ -67,6 +68,17 @@ add_line(struct resp_out *o, char prefix, const char *s, size_t n)
 	d[1 + n] = '\r';
 	d[2 + n] = '\n';
 	o->len += 1 + n + 2;
+}
+
+void
+resp_out_grow(struct resp_out *o, size_t need)
+{
+	size_t cap = o->cap > 0 ? o->cap * 2 : 64;
+
+	while (cap - o->len < need)
+		cap *= 2;
+	o->buf = xrealloc(o->buf, cap);
+	o->cap = cap;
 }
 
 void

@@ -753,18 +753,6 @@ xread_serve(struct cmd_ctx *ctx, enum block_event ev, void *arg)
 	return false;
 }
 
-/* make_room of a side reply buffer (xmalloc'd, grown geometrically). */
-static void
-tmp_grow(struct resp_out *o, size_t need)
-{
-	size_t cap = o->cap * 2;
-
-	while (cap - o->len < need)
-		cap *= 2;
-	o->buf = xrealloc(o->buf, cap);
-	o->cap = cap;
-}
-
 static void
 xread_generic(struct cmd_ctx *ctx, bool xreadgroup)
 {
@@ -897,7 +885,7 @@ xread_generic(struct cmd_ctx *ctx, bool xreadgroup)
 		tmp.cap = 1024;
 		tmp.buf = xmalloc(tmp.cap);
 		tmp.proto = real->proto;
-		tmp.make_room = tmp_grow;
+		tmp.make_room = resp_out_grow;
 		ctx->out = &tmp;
 	}
 	for (int pass = groups != NULL; pass < 2; pass++) {

@@ -2236,6 +2236,38 @@ START_TEST(reply_no_alloc)
 }
 END_TEST
 
+/* resp_out_grow: a sink that starts empty (NULL, cap 0) grows to hold every reply, in order. */
+START_TEST(out_grow_keeps_every_byte)
+{
+	struct resp_out o = { .buf = NULL, .len = 0, .cap = 0, .proto = 2,
+	    .make_room = resp_out_grow };
+	char big[3000];
+	size_t pos = 0;
+
+	memset(big, 'z', sizeof big);
+	for (int i = 0; i < 2000; i++) {
+		resp_add_int(&o, i);
+		if (i % 100 == 0)
+			resp_add_bulk(&o, big, sizeof big);
+	}
+	ck_assert_uint_ge(o.cap, o.len);
+	for (int i = 0; i < 2000; i++) {
+		struct resp_item it;
+
+		ck_assert_int_eq(resp_read_item(o.buf, o.len, &pos, &it), RESP_OK);
+		ck_assert_int_eq(it.type, RESP_T_INT);
+		ck_assert_int_eq(it.i, i);
+		if (i % 100 == 0) {
+			ck_assert_int_eq(resp_read_item(o.buf, o.len, &pos, &it), RESP_OK);
+			ck_assert_uint_eq(it.len, sizeof big);
+			ck_assert(memcmp(it.str, big, sizeof big) == 0);
+		}
+	}
+	ck_assert_uint_eq(pos, o.len);
+	xfree(o.buf);
+}
+END_TEST
+
 static Suite *
 protocol_suite(void)
 {
@@ -2274,6 +2306,10 @@ protocol_suite(void)
 	tcase_add_test(tc, write_sequence);
 	tcase_add_test(tc, write_large_payload);
 	tcase_add_test(tc, write_no_alloc);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("out_grow");
+	tcase_add_test(tc, out_grow_keeps_every_byte);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reply_read");

@@ -77,27 +77,17 @@ static const struct script_host busy_host = {
 };
 
 static struct script_engine *eng;
-static char *obuf;
 static struct resp_out out;
-
-static void
-grow(struct resp_out *o, size_t need)
-{
-	o->cap = o->len + need > 2 * o->cap ? o->len + need : 2 * o->cap;
-	o->buf = xrealloc(o->buf, o->cap);
-	obuf = o->buf;
-}
 
 static void
 setup(void)
 {
 	eng = script_engine_new(&host);
-	obuf = xmalloc(64);
-	out.buf = obuf;
+	out.buf = xmalloc(64);
 	out.cap = 64;
 	out.len = 0;
 	out.proto = 2;
-	out.make_room = grow;
+	out.make_room = resp_out_grow;
 	host_calls = 0;
 }
 
