@@ -108,6 +108,16 @@ enum {
 	CMD_CTX_SCRIPT	= 1 << 0,	/* run by a script's redis.call: never blocks */
 };
 
+/*
+ * True for a command of the primary's stream: it is applied whatever the client limits say
+ * (Redis' mustObeyClient). The stream runs handlers without a client connection.
+ */
+static inline bool
+cmd_from_primary(const struct cmd_ctx *ctx)
+{
+	return ctx->conn == NULL;
+}
+
 typedef void (*cmd_proc)(struct cmd_ctx *ctx);
 
 struct cmd_def {

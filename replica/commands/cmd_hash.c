@@ -34,17 +34,11 @@
 	"ERR The `numfields` parameter must match the number of arguments"
 #define RESP_EMPTY_SCAN		"*2\r\n$1\r\n0\r\n*0\r\n"
 
-static bool
-from_primary(const struct cmd_ctx *ctx)
-{
-	return ctx->conn == NULL;
-}
-
 /* The `now` that decides which fields a command sees (t_hash.h). */
 static int64_t
 view(const struct cmd_ctx *ctx)
 {
-	return from_primary(ctx) ? THASH_SEE_ALL : ctx->now_ms;
+	return cmd_from_primary(ctx) ? THASH_SEE_ALL : ctx->now_ms;
 }
 
 static bool
@@ -659,7 +653,7 @@ hexpire_generic(struct cmd_ctx *ctx, const char *name, int64_t basetime, bool se
 		return;
 	}
 	/* A replica never deletes a field: the primary's HDEL will. */
-	delete_past = offline(ctx) && !from_primary(ctx);
+	delete_past = offline(ctx) && !cmd_from_primary(ctx);
 	resp_add_array(ctx->out, (size_t)(ctx->argc - at - 1));
 	for (int i = at + 1; i < ctx->argc; i++) {
 		int rc = thash_set_expire(o, ctx->argv[i].ptr, ctx->argv[i].len, when, cond,

@@ -27,24 +27,18 @@
 #define ERR_NOT_SPARSE	"-ERR HLL encoding is not sparse\r\n"
 #define SELFTEST_ELEMENTS 1000000
 
-static bool
-from_primary(const struct cmd_ctx *ctx)
-{
-	return ctx->conn == NULL;
-}
-
 /* May a read change the value's cache, as PFCOUNT does on a Redis primary? */
 static bool
 may_cache(const struct cmd_ctx *ctx)
 {
-	return from_primary(ctx) || store_get_mode(ctx->srv->store) == STORE_OFFLINE;
+	return cmd_from_primary(ctx) || store_get_mode(ctx->srv->store) == STORE_OFFLINE;
 }
 
 /* Redis' lookupKeyRead: for the primary's commands expired keys are still there. */
 static struct obj *
 lookup_read(struct cmd_ctx *ctx, const struct resp_arg *key)
 {
-	return from_primary(ctx) ? cmd_lookup_write_counted(ctx, key) : cmd_lookup_read(ctx, key);
+	return cmd_from_primary(ctx) ? cmd_lookup_write_counted(ctx, key) : cmd_lookup_read(ctx, key);
 }
 
 /* Replies with the error for a value that is not an HLL; returns false then. */

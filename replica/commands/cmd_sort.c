@@ -163,7 +163,7 @@ pattern_value(struct sort_run *r, const struct sort_pattern *p, const char *e, s
 		if (expired > 0)
 			cmd_signal_modified(ctx, ctx->db, key.ptr, key.len);
 		if (o == NULL || !thash_get(o, p->field, p->fieldlen,
-		    ctx->conn == NULL ? THASH_SEE_ALL : ctx->now_ms, buf, &hf))
+		    cmd_from_primary(ctx) ? THASH_SEE_ALL : ctx->now_ms, buf, &hf))
 			return false;
 		*val = hf.v;
 		*vlen = hf.vlen;

@@ -393,7 +393,7 @@ parse_add_trim(struct cmd_ctx *ctx, struct add_args *a, bool xadd)
 		cmd_reply_error(ctx, "ERR syntax error, XTRIM must be called with a trimming strategy");
 		return -1;
 	}
-	if (ctx->conn == NULL) {
+	if (cmd_from_primary(ctx)) {
 		/* The primary's trims were rewritten to exact ones: never limit them. */
 		a->trim.limit = 0;
 	} else if (limit_given) {

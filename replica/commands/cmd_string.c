@@ -32,17 +32,6 @@
 #define ERR_BF_TYPE		"ERR Invalid bitfield type. Use something like i16 u8. " \
 				"Note that u64 is not supported but i64 is."
 
-/*
- * The primary's stream: its commands are applied whatever the client limits say (Redis'
- * mustObeyClient). The stream runs handlers without a client connection (cmd.h: conn is never
- * NULL for client commands).
- */
-static bool
-from_primary(const struct cmd_ctx *ctx)
-{
-	return ctx->conn == NULL;
-}
-
 static void
 signal_key(struct cmd_ctx *ctx, const struct resp_arg *key)
 {
@@ -106,7 +95,7 @@ check_string_length(struct cmd_ctx *ctx, uint64_t size, uint64_t append)
 {
 	uint64_t total = size + append;
 
-	if (from_primary(ctx))
+	if (cmd_from_primary(ctx))
 		return true;
 	if (total > ctx->srv->cfg->proto_max_bulk_len || total < size || total > INT64_MAX) {
 		cmd_reply_error(ctx, ERR_TOO_BIG);
@@ -740,7 +729,7 @@ parse_bit_offset(struct cmd_ctx *ctx, int i, bool hash, unsigned bits, uint64_t 
 	if (usehash)
 		off = (int64_t)((uint64_t)off * bits);	/* wraps as Redis' multiply does */
 	if (off < 0 ||
-	    (!from_primary(ctx) && (uint64_t)(off >> 3) >= ctx->srv->cfg->proto_max_bulk_len))
+	    (!cmd_from_primary(ctx) && (uint64_t)(off >> 3) >= ctx->srv->cfg->proto_max_bulk_len))
 		goto err;
 	*out = (uint64_t)off;
 	return true;
